@@ -1,0 +1,230 @@
+package io.pushfabric.connector;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pushfabric.connector.auth.JwtAuthenticator;
+import io.pushfabric.connector.http.UndertowServer;
+import io.pushfabric.connector.kafka.KafkaMarkerLog;
+import io.pushfabric.connector.kafka.KafkaReplayReader;
+import io.pushfabric.connector.kafka.NodeTopicConsumer;
+import io.pushfabric.connector.lease.NodeHeartbeat;
+import io.pushfabric.connector.session.ClientSession;
+import io.pushfabric.connector.session.LocalSessions;
+import io.pushfabric.connector.session.RequestsTopic;
+import io.pushfabric.connector.session.SessionLifecycle;
+import io.pushfabric.connector.session.SessionMetrics;
+import io.pushfabric.contracts.CloseCodes;
+import io.pushfabric.contracts.MessagePosition;
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.PushRequestCodec;
+import io.pushfabric.contracts.kafka.TopicAdmin;
+import io.pushfabric.registry.RedisRegistries;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running connector node. Start-up order matters: the node topic is read from its end before the
+ * lease exists, the lease exists before the node is announced on every partition, and the node is
+ * announced before any client can connect.
+ */
+public final class ConnectorApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorApp.class);
+
+    private final ConnectorConfig config;
+    private final LocalSessions sessions;
+    private final UndertowServer server;
+    private final NodeHeartbeat heartbeat;
+    private final NodeTopicConsumer nodeConsumer;
+    private final SessionMetrics metrics;
+    private final Deque<AutoCloseable> closeables;
+
+    private ConnectorApp(ConnectorConfig config, LocalSessions sessions, UndertowServer server, NodeHeartbeat heartbeat,
+                         NodeTopicConsumer nodeConsumer, SessionMetrics metrics, Deque<AutoCloseable> closeables) {
+        this.config = config;
+        this.sessions = sessions;
+        this.server = server;
+        this.heartbeat = heartbeat;
+        this.nodeConsumer = nodeConsumer;
+        this.metrics = metrics;
+        this.closeables = closeables;
+    }
+
+    public static ConnectorApp start(ConnectorConfig config, MeterRegistry meters, Supplier<String> metricsText,
+                                     Clock clock) {
+        LOG.info("Starting connector: {}", config.describe());
+        NodeId node = config.nodeId();
+        Deque<AutoCloseable> closeables = new ArrayDeque<>();
+        try {
+            String requests = config.kafka().topics().requests();
+            String nodeTopic = config.kafka().topics().nodeTopic(node);
+            RequestsTopic topic;
+            try (Admin admin = Admin.create(config.kafka().clientConfig(Map.of()))) {
+                TopicAdmin topics = new TopicAdmin(admin);
+                topics.ensure(requests, config.topicSettings().requestPartitions(), config.topicSettings().replication(),
+                        Map.of());
+                topics.ensure(nodeTopic, 1, config.topicSettings().replication(), Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(config.topicSettings().nodeTopicRetention().toMillis())));
+                TopicDescription description = topics.describe(requests);
+                topic = new RequestsTopic(description.topicId().toString(), description.partitions().size());
+            }
+            LOG.info("{} has id {} and {} partitions", requests, topic.topicId(), topic.partitions());
+
+            RedisRegistries redis = RedisRegistries.connect(config.redis());
+            closeables.push(redis);
+            LocalSessions sessions = new LocalSessions();
+            SessionMetrics metrics = new SessionMetrics(meters, clock, sessions::size);
+
+            KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.kafka().clientConfig(Map.of(
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.LINGER_MS_CONFIG, 1,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                    ProducerConfig.CLIENT_ID_CONFIG, "pushfabric-connector-" + node)),
+                    new StringSerializer(), new ByteArraySerializer());
+            closeables.push(producer);
+            KafkaMarkerLog markers = new KafkaMarkerLog(producer, requests, node);
+
+            NodeTopicConsumer nodeConsumer = new NodeTopicConsumer(consumer(config, "node-" + node), nodeTopic,
+                    sessions, metrics, node, clock);
+            nodeConsumer.seekToEnd();
+            Thread consumerThread = thread("pf-node-consumer", nodeConsumer);
+            closeables.push(() -> {
+                nodeConsumer.stop();
+                consumerThread.join(10_000);
+            });
+            consumerThread.start();
+
+            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, named("pf-connector-timer"));
+            closeables.push(() -> {
+                scheduler.shutdownNow();
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            });
+            Runnable fence = () -> {
+                for (ClientSession s : sessions.snapshot()) {
+                    s.close(CloseCodes.NODE_FENCED, "node lease lapsed; resume with your cursor");
+                }
+                markers.nodeJoined(topic.partitions());
+            };
+            NodeHeartbeat heartbeat = new NodeHeartbeat(redis.nodes(), node, config.advertisedAddress(),
+                    config.lease().ttl(), sessions::size, fence, clock);
+            heartbeat.acquire();
+            closeables.push(heartbeat::leave);
+            MessagePosition joined = markers.nodeJoined(topic.partitions());
+            sessions.startBroadcastsAt(joined.partition(), joined.offset() + 1);
+            long beat = config.lease().heartbeat().toMillis();
+            scheduler.scheduleAtFixedRate(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+
+            KafkaReplayReader replay = new KafkaReplayReader(() -> consumer(config, "replay-" + node), requests,
+                    new PushRequestCodec(), redis.dedupe(), config.replay(), clock);
+            closeables.push(replay);
+            ExecutorService sessionExecutor = Executors.newFixedThreadPool(8, named("pf-session"));
+            closeables.push(() -> {
+                sessionExecutor.shutdown();
+                sessionExecutor.awaitTermination(10, TimeUnit.SECONDS);
+            });
+            SessionLifecycle lifecycle = new SessionLifecycle(node, sessions, redis.routes(), markers, replay, topic,
+                    config.session(), metrics, clock, sessionExecutor);
+
+            UndertowServer server = new UndertowServer(config.webSocket(), new JwtAuthenticator(config.auth(), clock),
+                    lifecycle, metrics, heartbeat::holdsLease, metricsText, scheduler);
+            server.start();
+            closeables.push(server);
+            LOG.info("Connector {} ready on port {}", node, server.port());
+            return new ConnectorApp(config, sessions, server, heartbeat, nodeConsumer, metrics, closeables);
+        } catch (RuntimeException e) {
+            closeAll(closeables);
+            throw e;
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(ConnectorConfig config, String clientId) {
+        return new KafkaConsumer<>(config.kafka().clientConfig(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
+                ConsumerConfig.CLIENT_ID_CONFIG, "pushfabric-" + clientId)),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static Thread thread(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setUncaughtExceptionHandler((th, e) -> LOG.error("Thread {} died", th.getName(), e));
+        return t;
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = thread(prefix + "-" + n.incrementAndGet(), r);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public NodeId nodeId() {
+        return config.nodeId();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public SessionMetrics metrics() {
+        return metrics;
+    }
+
+    /** Alive, holding its lease, and reading its node topic. */
+    public boolean isReady() {
+        return heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000;
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Stopping connector {}", config.nodeId());
+        server.refuseUpgrades();
+        for (ClientSession s : sessions.snapshot()) {
+            s.close(CloseCodes.GOING_AWAY, "node shutting down; resume with your cursor");
+        }
+        closeAll(closeables);
+        LOG.info("Connector {} stopped", config.nodeId());
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeables) {
+        while (!closeables.isEmpty()) {
+            AutoCloseable c = closeables.pop();
+            try {
+                c.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("Error while stopping: {}", e.toString());
+            }
+        }
+    }
+}

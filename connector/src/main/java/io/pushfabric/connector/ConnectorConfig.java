@@ -1,0 +1,90 @@
+package io.pushfabric.connector;
+
+import io.pushfabric.connector.auth.AuthSettings;
+import io.pushfabric.connector.http.WebSocketSettings;
+import io.pushfabric.connector.kafka.ReplaySettings;
+import io.pushfabric.connector.session.SessionSettings;
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.config.Env;
+import io.pushfabric.contracts.config.KafkaSettings;
+import io.pushfabric.registry.RedisSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a connector is told at start; {@code docs/configuration.md} lists every variable.
+ *
+ * @param nodeId           {@code PUSH_NODE_ID} (default: the host name). Must stay the same across restarts.
+ * @param advertisedAddress {@code PUSH_ADVERTISED_ADDRESS} (default host name:port): how others reach this node
+ */
+public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocketSettings webSocket,
+                              KafkaSettings kafka, RedisSettings redis, AuthSettings auth, SessionSettings session,
+                              ReplaySettings replay, LeaseSettings lease, TopicSettings topicSettings) {
+
+    /**
+     * @param ttl       {@code PUSH_LEASE_TTL_MS} (default 10000): a node silent this long is dead for routing
+     * @param heartbeat {@code PUSH_HEARTBEAT_MS} (default 3000): how often the lease is refreshed
+     */
+    public record LeaseSettings(Duration ttl, Duration heartbeat) {
+        public LeaseSettings {
+            if (heartbeat.compareTo(ttl) >= 0) {
+                throw new io.pushfabric.contracts.config.ConfigException(
+                        "PUSH_HEARTBEAT_MS (" + heartbeat.toMillis() + ") must be below PUSH_LEASE_TTL_MS (" + ttl.toMillis() + ")");
+            }
+        }
+    }
+
+    /**
+     * Used only when this node creates a missing topic.
+     *
+     * @param requestPartitions  {@code PUSH_REQUESTS_PARTITIONS} (default 12)
+     * @param replication        {@code PUSH_TOPIC_REPLICATION} (default 0 = min(3, brokers))
+     * @param nodeTopicRetention {@code PUSH_NODE_TOPIC_RETENTION_MS} (default 3600000): deliveries are
+     *                           transient; replay reads push-requests, never a node topic
+     */
+    public record TopicSettings(int requestPartitions, int replication, Duration nodeTopicRetention) {
+    }
+
+    public ConnectorConfig {
+        Objects.requireNonNull(nodeId, "nodeId");
+    }
+
+    public static ConnectorConfig fromEnv(Map<String, String> vars) {
+        Env env = new Env(vars);
+        WebSocketSettings ws = WebSocketSettings.fromEnv(env);
+        String host = hostName();
+        return new ConnectorConfig(
+                env.optional("PUSH_NODE_ID").map(NodeId::of).orElseGet(() -> NodeId.fromHostName(host)),
+                env.string("PUSH_ADVERTISED_ADDRESS", host + ":" + ws.port()),
+                ws,
+                KafkaSettings.fromEnv(env),
+                RedisSettings.fromEnv(env),
+                AuthSettings.fromEnv(env),
+                SessionSettings.fromEnv(env),
+                ReplaySettings.fromEnv(env),
+                new LeaseSettings(env.millis("PUSH_LEASE_TTL_MS", Duration.ofSeconds(10), Duration.ofMillis(500)),
+                        env.millis("PUSH_HEARTBEAT_MS", Duration.ofSeconds(3), Duration.ofMillis(100))),
+                new TopicSettings(env.integer("PUSH_REQUESTS_PARTITIONS", 12, 1, 10_000),
+                        env.integer("PUSH_TOPIC_REPLICATION", 0, 0, 32),
+                        env.millis("PUSH_NODE_TOPIC_RETENTION_MS", Duration.ofHours(1), Duration.ofMinutes(1))));
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** One line for the start-up log, secrets hidden. */
+    public String describe() {
+        return "node=" + nodeId + " advertised=" + advertisedAddress + " " + webSocket + " kafka="
+                + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
+                + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " " + auth + " " + session
+                + " " + replay + " " + lease;
+    }
+}

@@ -1,0 +1,270 @@
+package io.pushfabric.connector.kafka;
+
+import io.pushfabric.connector.session.ReplaySource;
+import io.pushfabric.contracts.ControlMarker;
+import io.pushfabric.contracts.Delivery;
+import io.pushfabric.contracts.InvalidPushRequestException;
+import io.pushfabric.contracts.MessagePosition;
+import io.pushfabric.contracts.PushRequest;
+import io.pushfabric.contracts.PushRequestCodec;
+import io.pushfabric.contracts.RoutingKeys;
+import io.pushfabric.contracts.UserId;
+import io.pushfabric.registry.DedupeWindow;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays missed messages from {@code push-requests}. Requests queue up; each worker takes every request
+ * waiting and serves them with one pass per partition, from the lowest start to the highest end among
+ * them, so a thousand clients coming back at once cost one read of each partition, not a thousand.
+ * A request is all or nothing: it fails as a whole when its start is below the log start (retention
+ * passed), its span or message count passes the limits, or the scan cannot finish in time.
+ */
+public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaReplayReader.class);
+    private static final int MAX_BATCH = 10_000;
+
+    private final String topic;
+    private final PushRequestCodec codec;
+    private final DedupeWindow dedupe;
+    private final ReplaySettings settings;
+    private final Clock clock;
+    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final List<Worker> workers = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+
+    public KafkaReplayReader(Supplier<Consumer<String, byte[]>> consumers, String topic, PushRequestCodec codec,
+                             DedupeWindow dedupe, ReplaySettings settings, Clock clock) {
+        this.topic = topic;
+        this.codec = codec;
+        this.dedupe = dedupe;
+        this.settings = settings;
+        this.clock = clock;
+        for (int i = 0; i < settings.workers(); i++) {
+            Worker worker = new Worker(consumers.get());
+            Thread thread = new Thread(worker, "pf-replay-" + i);
+            thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Replay worker died", e));
+            workers.add(worker);
+            thread.start();
+        }
+    }
+
+    private static final class Request {
+        final UserId user;
+        final Map<Integer, Range> ranges;
+        final CompletableFuture<Result> future = new CompletableFuture<>();
+        final List<Delivery> found = new ArrayList<>();
+        String failure;
+
+        Request(UserId user, Map<Integer, Range> ranges) {
+            this.user = user;
+            this.ranges = ranges;
+        }
+
+        boolean wants(ConsumerRecord<String, byte[]> record) {
+            if (failure != null) {
+                return false;
+            }
+            Range r = ranges.get(record.partition());
+            if (r == null || record.offset() < r.from() || record.offset() >= r.to()) {
+                return false;
+            }
+            String key = record.key();
+            return RoutingKeys.BROADCAST.equals(key) || user.value().equals(key);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Result> replay(UserId user, Map<Integer, Range> ranges) {
+        for (Range r : ranges.values()) {
+            if (r.to() - r.from() > settings.maxSpan()) {
+                return CompletableFuture.completedFuture(new Result.Incomplete("replay_limit"));
+            }
+        }
+        Request request = new Request(user, Map.copyOf(ranges));
+        if (!running.get()) {
+            return CompletableFuture.completedFuture(new Result.Incomplete("shutting_down"));
+        }
+        queue.add(request);
+        return request.future;
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        for (Worker w : workers) {
+            w.consumer.wakeup();
+        }
+        Request r;
+        while ((r = queue.poll()) != null) {
+            r.future.complete(new Result.Incomplete("shutting_down"));
+        }
+    }
+
+    private final class Worker implements Runnable {
+        private final Consumer<String, byte[]> consumer;
+
+        Worker(Consumer<String, byte[]> consumer) {
+            this.consumer = consumer;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (running.get()) {
+                    Request first = queue.poll(500, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    List<Request> batch = new ArrayList<>();
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    try {
+                        serve(batch);
+                    } catch (WakeupException e) {
+                        fail(batch, "shutting_down");
+                        break;
+                    } catch (RuntimeException e) {
+                        LOG.error("Replay of a batch of {} requests failed", batch.size(), e);
+                        fail(batch, "replay_failed");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                consumer.close();
+            }
+        }
+
+        private void serve(List<Request> batch) {
+            Map<Integer, long[]> spans = new TreeMap<>();
+            for (Request r : batch) {
+                r.ranges.forEach((p, range) -> spans.merge(p, new long[] {range.from(), range.to()},
+                        (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])}));
+            }
+            List<TopicPartition> partitions = spans.keySet().stream().map(p -> new TopicPartition(topic, p)).toList();
+            Map<TopicPartition, Long> logStart = consumer.beginningOffsets(partitions);
+            for (Request r : batch) {
+                r.ranges.forEach((p, range) -> {
+                    Long start = logStart.get(new TopicPartition(topic, p));
+                    if (start != null && range.from() < start && range.to() > range.from()) {
+                        r.failure = "retention";
+                    }
+                });
+            }
+            long deadline = clock.millis() + settings.scanTimeout().toMillis();
+            for (Map.Entry<Integer, long[]> span : spans.entrySet()) {
+                TopicPartition tp = new TopicPartition(topic, span.getKey());
+                long from = Math.max(span.getValue()[0], logStart.getOrDefault(tp, 0L));
+                scan(tp, from, span.getValue()[1], batch, deadline);
+            }
+            dropDuplicates(batch);
+            long now = clock.millis();
+            for (Request r : batch) {
+                if (r.failure != null) {
+                    r.future.complete(new Result.Incomplete(r.failure));
+                } else {
+                    List<Delivery> live = new ArrayList<>(r.found.size());
+                    for (Delivery d : r.found) {
+                        if (!d.request().isExpiredAt(now)) {
+                            live.add(d);
+                        }
+                    }
+                    live.sort(Comparator.comparing((Delivery d) -> d.position().partition())
+                            .thenComparingLong(d -> d.position().offset()));
+                    r.future.complete(new Result.Complete(live));
+                }
+            }
+        }
+
+        private void scan(TopicPartition tp, long from, long to, List<Request> batch, long deadline) {
+            if (from >= to) {
+                return;
+            }
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, from);
+            while (consumer.position(tp) < to) {
+                if (clock.millis() > deadline) {
+                    for (Request r : batch) {
+                        if (r.ranges.containsKey(tp.partition()) && r.failure == null) {
+                            r.failure = "replay_timeout";
+                        }
+                    }
+                    return;
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200)).records(tp)) {
+                    if (record.offset() >= to) {
+                        break;
+                    }
+                    if (record.headers().lastHeader(ControlMarker.HEADER) != null) {
+                        continue;
+                    }
+                    for (Request r : batch) {
+                        if (r.wants(record)) {
+                            collect(r, record);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void collect(Request r, ConsumerRecord<String, byte[]> record) {
+            PushRequest request;
+            try {
+                request = codec.decode(record.key(), record.value());
+            } catch (InvalidPushRequestException e) {
+                return; // the dispatcher dead-lettered it; it was never deliverable
+            }
+            if (r.found.size() >= settings.maxMessages()) {
+                r.failure = "replay_limit";
+                r.found.clear();
+                return;
+            }
+            r.found.add(new Delivery(new MessagePosition(record.partition(), record.offset()), request));
+        }
+
+        private void dropDuplicates(List<Request> batch) {
+            Map<String, MessagePosition> owners = new HashMap<>();
+            for (Request r : batch) {
+                if (r.failure != null) {
+                    continue;
+                }
+                r.found.removeIf(d -> {
+                    String id = d.request().messageId();
+                    if (id == null) {
+                        return false;
+                    }
+                    MessagePosition owner = owners.computeIfAbsent(id, k -> {
+                        MessagePosition o = dedupe.owner(k);
+                        return o == null ? d.position() : o;
+                    });
+                    return !owner.equals(d.position());
+                });
+            }
+        }
+    }
+
+    private static void fail(List<Request> batch, String reason) {
+        for (Request r : batch) {
+            r.future.complete(new Result.Incomplete(reason));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.pushfabric.connector.kafka;
+
+import io.pushfabric.connector.session.LocalSessions;
+import io.pushfabric.connector.session.SessionMetrics;
+import io.pushfabric.contracts.Delivery;
+import io.pushfabric.contracts.DeliveryCodec;
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.frames.FrameCodec;
+import io.pushfabric.contracts.frames.ServerFrame;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads this node's topic and hands each delivery to the local sessions of its user (all of them for a
+ * broadcast). It starts at the end of the topic: whatever is older was meant for sessions of a previous
+ * run, which have all reconnected with their cursors.
+ */
+public final class NodeTopicConsumer implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeTopicConsumer.class);
+
+    private final Consumer<String, byte[]> consumer;
+    private final TopicPartition partition;
+    private final LocalSessions sessions;
+    private final SessionMetrics metrics;
+    private final NodeId node;
+    private final Clock clock;
+    private final DeliveryCodec codec = new DeliveryCodec();
+    private final FrameCodec frames = new FrameCodec();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile long lastPollAt;
+
+    public NodeTopicConsumer(Consumer<String, byte[]> consumer, String topic, LocalSessions sessions,
+                             SessionMetrics metrics, NodeId node, Clock clock) {
+        this.consumer = consumer;
+        this.partition = new TopicPartition(topic, 0);
+        this.sessions = sessions;
+        this.metrics = metrics;
+        this.node = node;
+        this.clock = clock;
+    }
+
+    /** Positions the consumer at the end of the node topic; call before any session can open. */
+    public long seekToEnd() {
+        consumer.assign(List.of(partition));
+        consumer.seekToEnd(List.of(partition));
+        long position = consumer.position(partition);
+        lastPollAt = clock.millis();
+        LOG.info("Consuming {} from offset {}", partition, position);
+        return position;
+    }
+
+    /** Millis since the loop last came back from a poll; the readiness check uses it. */
+    public long millisSinceLastPoll() {
+        return clock.millis() - lastPollAt;
+    }
+
+    public void stop() {
+        running.set(false);
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running.get()) {
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (WakeupException e) {
+                    break;
+                } catch (KafkaException e) {
+                    LOG.warn("Polling {} failed, retrying: {}", partition, e.toString());
+                    continue;
+                }
+                lastPollAt = clock.millis();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    handle(record);
+                }
+            }
+        } finally {
+            consumer.close();
+            LOG.info("Node topic consumer stopped");
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        Delivery delivery;
+        try {
+            delivery = codec.decode(record.value());
+        } catch (RuntimeException e) {
+            LOG.warn("Skipping unreadable delivery at {}-{}: {}", record.partition(), record.offset(), e.getMessage());
+            return;
+        }
+        try {
+            if (delivery.request().isExpiredAt(clock.millis())) {
+                metrics.expired();
+                return;
+            }
+            Supplier<String> frame = new OnceFrame(delivery);
+            if (delivery.request().isBroadcast()) {
+                sessions.broadcast(delivery, frame);
+            } else {
+                sessions.deliver(delivery, frame);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected error delivering {}; continuing", delivery.position(), e);
+        }
+    }
+
+    /** Renders the push frame once, on first use, for every session that gets it. */
+    private final class OnceFrame implements Supplier<String> {
+        private final Delivery delivery;
+        private volatile String text;
+
+        OnceFrame(Delivery delivery) {
+            this.delivery = delivery;
+        }
+
+        @Override
+        public String get() {
+            String t = text;
+            if (t == null) {
+                t = frames.encode(new ServerFrame.Push(delivery.position(), node, delivery.request()));
+                text = t;
+            }
+            return t;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.pushfabric.connector.session;
+
+import io.pushfabric.contracts.Delivery;
+import io.pushfabric.contracts.UserId;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The sessions this node holds, by user. Broadcasts and attaches are ordered by one lock, so a session
+ * attached while a broadcast is being handed out either gets it (it was in the snapshot) or has a fence
+ * above it (it was attached after), never neither.
+ */
+public final class LocalSessions {
+    private final ConcurrentHashMap<UserId, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
+    private final Set<ClientSession> all = ConcurrentHashMap.newKeySet();
+    private final Object broadcastLock = new Object();
+    private int broadcastPartition = -1;
+    private long broadcastNext;
+
+    /** Set once at start from the node's own {@code node-joined} marker on the broadcast partition. */
+    public void startBroadcastsAt(int partition, long nextOffset) {
+        synchronized (broadcastLock) {
+            broadcastPartition = partition;
+            broadcastNext = Math.max(broadcastNext, nextOffset);
+        }
+    }
+
+    public int broadcastPartition() {
+        synchronized (broadcastLock) {
+            return broadcastPartition;
+        }
+    }
+
+    /**
+     * Adds the session, fencing it on the broadcast partition at the first broadcast this node has not
+     * yet handed out. @return that fence
+     */
+    long attach(ClientSession session) {
+        synchronized (broadcastLock) {
+            session.raiseFence(broadcastPartition, broadcastNext);
+            all.add(session);
+            byUser.computeIfAbsent(session.user(), u -> ConcurrentHashMap.newKeySet()).add(session);
+            return broadcastNext;
+        }
+    }
+
+    /** @return true when this was the session's last removal */
+    boolean detach(ClientSession session) {
+        boolean removed = all.remove(session);
+        byUser.computeIfPresent(session.user(), (u, set) -> {
+            set.remove(session);
+            return set.isEmpty() ? null : set;
+        });
+        return removed;
+    }
+
+    /** Hands a user's delivery to each of the user's sessions here. @return how many sessions got it */
+    public int deliver(Delivery delivery, Supplier<String> frame) {
+        Set<ClientSession> sessions = byUser.get(delivery.request().user());
+        if (sessions == null) {
+            return 0;
+        }
+        int n = 0;
+        for (ClientSession s : sessions) {
+            s.offer(delivery, frame);
+            n++;
+        }
+        return n;
+    }
+
+    /** Hands a broadcast to every session here. @return how many sessions got it */
+    public int broadcast(Delivery delivery, Supplier<String> frame) {
+        List<ClientSession> snapshot;
+        synchronized (broadcastLock) {
+            broadcastNext = Math.max(broadcastNext, delivery.position().offset() + 1);
+            snapshot = List.copyOf(all);
+        }
+        for (ClientSession s : snapshot) {
+            s.offer(delivery, frame);
+        }
+        return snapshot.size();
+    }
+
+    public List<ClientSession> snapshot() {
+        return List.copyOf(all);
+    }
+
+    public List<ClientSession> sessionsOf(UserId user) {
+        Set<ClientSession> sessions = byUser.get(user);
+        return sessions == null ? List.of() : List.copyOf(sessions);
+    }
+
+    public int size() {
+        return all.size();
+    }
+}

@@ -1,0 +1,60 @@
+package io.pushfabric.contracts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+
+/**
+ * What a producer asks for: deliver {@code payload} to every session of {@code user}, or to every
+ * connected session when {@code user} is null (broadcast).
+ *
+ * @param user      the target user, or null for a broadcast
+ * @param payload   any JSON value, handed to the client unchanged
+ * @param messageId optional producer id; repeats within the dedupe window are delivered once
+ * @param createdAt optional creation time (epoch millis), used for latency metrics
+ * @param expiresAt optional expiry (epoch millis); an expired message is neither delivered nor replayed
+ */
+public record PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt) {
+    public static final int VERSION = 1;
+    public static final int MAX_MESSAGE_ID_LENGTH = 256;
+
+    public PushRequest {
+        Objects.requireNonNull(payload, "payload");
+        if (messageId != null && (messageId.isEmpty() || messageId.length() > MAX_MESSAGE_ID_LENGTH)) {
+            throw new IllegalArgumentException("messageId must be 1-" + MAX_MESSAGE_ID_LENGTH + " characters");
+        }
+        if (createdAt != null && createdAt < 0) {
+            throw new IllegalArgumentException("createdAt must be >= 0, was " + createdAt);
+        }
+        if (expiresAt != null && expiresAt < 0) {
+            throw new IllegalArgumentException("expiresAt must be >= 0, was " + expiresAt);
+        }
+    }
+
+    public static PushRequest toUser(UserId user, JsonNode payload) {
+        return new PushRequest(Objects.requireNonNull(user, "user"), payload, null, null, null);
+    }
+
+    public static PushRequest broadcast(JsonNode payload) {
+        return new PushRequest(null, payload, null, null, null);
+    }
+
+    public boolean isBroadcast() {
+        return user == null;
+    }
+
+    public boolean isExpiredAt(long nowMillis) {
+        return expiresAt != null && expiresAt <= nowMillis;
+    }
+
+    public PushRequest withMessageId(String id) {
+        return new PushRequest(user, payload, id, createdAt, expiresAt);
+    }
+
+    public PushRequest withCreatedAt(long millis) {
+        return new PushRequest(user, payload, messageId, millis, expiresAt);
+    }
+
+    public PushRequest withExpiresAt(long millis) {
+        return new PushRequest(user, payload, messageId, createdAt, millis);
+    }
+}

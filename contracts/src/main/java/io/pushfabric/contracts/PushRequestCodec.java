@@ -1,0 +1,183 @@
+package io.pushfabric.contracts;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pushfabric.contracts.InvalidPushRequestException.Reason;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The JSON form of a push request on {@code push-requests} (version 1):
+ * <pre>{"v":1,"user":"alice","payload":{...},"messageId":"m-1","createdAt":1764000000000,"expiresAt":1764000060000}
+ * {"v":1,"broadcast":true,"payload":{...}}</pre>
+ * Exactly one of {@code user} and {@code broadcast:true}; unknown fields are ignored.
+ */
+public final class PushRequestCodec {
+    /** Default limit of the serialized payload, 64 KiB. */
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    private final int maxPayloadBytes;
+
+    public PushRequestCodec(int maxPayloadBytes) {
+        if (maxPayloadBytes <= 0) {
+            throw new IllegalArgumentException("maxPayloadBytes must be > 0, was " + maxPayloadBytes);
+        }
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    public PushRequestCodec() {
+        this(DEFAULT_MAX_PAYLOAD_BYTES);
+    }
+
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    public byte[] encode(PushRequest request) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("v", PushRequest.VERSION);
+            if (request.isBroadcast()) {
+                g.writeBooleanField("broadcast", true);
+            } else {
+                g.writeStringField("user", request.user().value());
+            }
+            if (request.messageId() != null) {
+                g.writeStringField("messageId", request.messageId());
+            }
+            if (request.createdAt() != null) {
+                g.writeNumberField("createdAt", request.createdAt());
+            }
+            if (request.expiresAt() != null) {
+                g.writeNumberField("expiresAt", request.expiresAt());
+            }
+            g.writeFieldName("payload");
+            Json.MAPPER.writeTree(g, request.payload());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Parses and checks one record of {@code push-requests}.
+     *
+     * @param key   the record key, which must equal the request's routing key
+     * @param value the record value
+     */
+    public PushRequest decode(String key, byte[] value) throws InvalidPushRequestException {
+        if (value == null || value.length == 0) {
+            throw new InvalidPushRequestException(Reason.NOT_JSON, "empty record value");
+        }
+        if (value.length > maxPayloadBytes + 4096) {
+            throw new InvalidPushRequestException(Reason.PAYLOAD_TOO_LARGE,
+                    "record of " + value.length + " bytes exceeds the payload limit of " + maxPayloadBytes + " bytes");
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new InvalidPushRequestException(Reason.NOT_JSON, e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidPushRequestException(Reason.NOT_JSON, e.getMessage());
+        }
+        if (!(root instanceof ObjectNode obj)) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "request must be a JSON object");
+        }
+        JsonNode v = obj.get("v");
+        if (v == null || !v.isIntegralNumber()) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field 'v' (version) must be an integer");
+        }
+        if (v.asInt() != PushRequest.VERSION) {
+            throw new InvalidPushRequestException(Reason.UNSUPPORTED_VERSION,
+                    "version " + v.asText() + " is not supported (supported: " + PushRequest.VERSION + ")");
+        }
+        UserId user = parseTarget(obj);
+        JsonNode payload = obj.get("payload");
+        if (payload == null || payload.isMissingNode()) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field 'payload' is required");
+        }
+        String messageId = optionalText(obj, "messageId");
+        Long createdAt = optionalMillis(obj, "createdAt");
+        Long expiresAt = optionalMillis(obj, "expiresAt");
+        int payloadBytes = serializedSize(payload);
+        if (payloadBytes > maxPayloadBytes) {
+            throw new InvalidPushRequestException(Reason.PAYLOAD_TOO_LARGE,
+                    "payload of " + payloadBytes + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
+        }
+        PushRequest request;
+        try {
+            request = new PushRequest(user, payload, messageId, createdAt, expiresAt);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, e.getMessage());
+        }
+        String expectedKey = RoutingKeys.of(request);
+        if (!expectedKey.equals(key)) {
+            throw new InvalidPushRequestException(Reason.KEY_MISMATCH,
+                    "record key " + (key == null ? "null" : "'" + key + "'") + " must equal the routing key '"
+                            + expectedKey + "'");
+        }
+        return request;
+    }
+
+    private static UserId parseTarget(ObjectNode obj) throws InvalidPushRequestException {
+        JsonNode user = obj.get("user");
+        JsonNode broadcast = obj.get("broadcast");
+        boolean isBroadcast = broadcast != null && broadcast.isBoolean() && broadcast.booleanValue();
+        if (broadcast != null && !broadcast.isBoolean()) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field 'broadcast' must be a boolean");
+        }
+        boolean hasUser = user != null && !user.isNull();
+        if (hasUser == isBroadcast) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA,
+                    "exactly one of 'user' and 'broadcast':true is required");
+        }
+        if (!hasUser) {
+            return null;
+        }
+        if (!user.isTextual()) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field 'user' must be a string");
+        }
+        try {
+            return new UserId(user.textValue());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, e.getMessage());
+        }
+    }
+
+    private static String optionalText(ObjectNode obj, String field) throws InvalidPushRequestException {
+        JsonNode node = obj.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field '" + field + "' must be a string");
+        }
+        return node.textValue();
+    }
+
+    private static Long optionalMillis(ObjectNode obj, String field) throws InvalidPushRequestException {
+        JsonNode node = obj.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA,
+                    "field '" + field + "' must be a non-negative integer (epoch millis)");
+        }
+        return node.longValue();
+    }
+
+    private static int serializedSize(JsonNode payload) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(payload).length;
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.pushfabric.contracts.frames;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pushfabric.contracts.Cursor;
+import io.pushfabric.contracts.Json;
+import io.pushfabric.contracts.MessagePosition;
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.PushRequest;
+import io.pushfabric.contracts.UserId;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** JSON text of the WebSocket frames (protocol version 1), for the server and for Java clients. */
+public final class FrameCodec {
+    /** Client frames larger than this are refused without parsing. */
+    public static final int MAX_CLIENT_FRAME_CHARS = 4096;
+
+    public String encode(ServerFrame frame) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            if (frame instanceof ServerFrame.Push p) {
+                writePush(g, p);
+            } else if (frame instanceof ServerFrame.Welcome w) {
+                writeWelcome(g, w);
+            } else if (frame instanceof ServerFrame.Error e) {
+                g.writeStringField("type", "error");
+                g.writeStringField("code", e.code());
+                g.writeStringField("message", e.message());
+            } else if (frame instanceof ServerFrame.Reconnect r) {
+                g.writeStringField("type", "reconnect");
+                g.writeNumberField("afterMs", r.afterMillis());
+                g.writeStringField("reason", r.reason());
+            } else {
+                g.writeStringField("type", "pong");
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static void writePush(JsonGenerator g, ServerFrame.Push p) throws IOException {
+        PushRequest r = p.request();
+        g.writeStringField("type", "push");
+        g.writeStringField("id", p.position().id());
+        g.writeNumberField("partition", p.position().partition());
+        g.writeNumberField("offset", p.position().offset());
+        g.writeStringField("node", p.node().value());
+        if (r.isBroadcast()) {
+            g.writeBooleanField("broadcast", true);
+        } else {
+            g.writeStringField("user", r.user().value());
+        }
+        if (r.messageId() != null) {
+            g.writeStringField("messageId", r.messageId());
+        }
+        if (r.createdAt() != null) {
+            g.writeNumberField("createdAt", r.createdAt());
+        }
+        g.writeFieldName("payload");
+        Json.MAPPER.writeTree(g, r.payload());
+    }
+
+    private static void writeWelcome(JsonGenerator g, ServerFrame.Welcome w) throws IOException {
+        g.writeStringField("type", "welcome");
+        g.writeStringField("session", w.session());
+        g.writeStringField("node", w.node().value());
+        g.writeStringField("user", w.user().value());
+        g.writeBooleanField("recovered", w.recovered());
+        if (w.reason() != null) {
+            g.writeStringField("reason", w.reason());
+        }
+        g.writeNumberField("replayed", w.replayed());
+        g.writeStringField("topic", w.cursor().topicId());
+        g.writeObjectFieldStart("positions");
+        for (Map.Entry<Integer, Long> e : w.cursor().positions().entrySet()) {
+            g.writeNumberField(Integer.toString(e.getKey()), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeStringField("cursor", w.cursor().format());
+    }
+
+    /** Parses a server frame (for Java clients, tests and the load generator). */
+    public ServerFrame decodeServer(String text) {
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("server frame is not JSON: " + e.getMessage(), e);
+        }
+        String type = n.path("type").asText();
+        switch (type) {
+            case "push": {
+                JsonNode user = n.get("user");
+                PushRequest r = new PushRequest(user == null ? null : new UserId(user.asText()), n.get("payload"),
+                        n.hasNonNull("messageId") ? n.get("messageId").asText() : null,
+                        n.hasNonNull("createdAt") ? n.get("createdAt").asLong() : null, null);
+                return new ServerFrame.Push(new MessagePosition(n.path("partition").asInt(), n.path("offset").asLong()),
+                        new NodeId(n.path("node").asText()), r);
+            }
+            case "welcome": {
+                Map<Integer, Long> positions = new TreeMap<>();
+                Iterator<Map.Entry<String, JsonNode>> it = n.path("positions").fields();
+                while (it.hasNext()) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    positions.put(Integer.parseInt(e.getKey()), e.getValue().asLong());
+                }
+                return new ServerFrame.Welcome(n.path("session").asText(), new NodeId(n.path("node").asText()),
+                        new UserId(n.path("user").asText()), n.path("recovered").asBoolean(),
+                        n.hasNonNull("reason") ? n.get("reason").asText() : null, n.path("replayed").asInt(),
+                        new Cursor(n.path("topic").asText(), positions));
+            }
+            case "error":
+                return new ServerFrame.Error(n.path("code").asText(), n.path("message").asText());
+            case "reconnect":
+                return new ServerFrame.Reconnect(n.path("afterMs").asLong(), n.path("reason").asText());
+            case "pong":
+                return new ServerFrame.Pong();
+            default:
+                throw new IllegalArgumentException("unknown server frame type '" + type + "'");
+        }
+    }
+
+    /** Parses a client frame. */
+    public ClientFrame decodeClient(String text) throws BadFrameException {
+        if (text.length() > MAX_CLIENT_FRAME_CHARS) {
+            throw new BadFrameException("frame longer than " + MAX_CLIENT_FRAME_CHARS + " characters");
+        }
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new BadFrameException("frame is not JSON");
+        }
+        if (n == null || !n.isObject()) {
+            throw new BadFrameException("frame must be a JSON object");
+        }
+        String type = n.path("type").asText("");
+        if (type.equals("ping")) {
+            return new ClientFrame.Ping();
+        }
+        throw new BadFrameException("unknown frame type '" + type + "'");
+    }
+}

@@ -1,0 +1,40 @@
+package io.pushfabric.contracts.frames;
+
+import io.pushfabric.contracts.Cursor;
+import io.pushfabric.contracts.MessagePosition;
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.PushRequest;
+import io.pushfabric.contracts.UserId;
+
+/** A text frame the server sends to a client. The JSON forms are in {@code docs/protocol.md}. */
+public sealed interface ServerFrame {
+
+    /**
+     * First frame of every session. {@code cursor} is where the client stands now; every message
+     * appended to {@code push-requests} after it will be delivered while the session lasts.
+     *
+     * @param recovered true when the connect carried no cursor or every missed message follows;
+     *                  false when the client must resync from its backend (see {@code reason})
+     * @param reason    why recovery failed, or null
+     * @param replayed  how many missed messages follow this frame, before any live one
+     */
+    record Welcome(String session, NodeId node, UserId user, boolean recovered, String reason,
+                   int replayed, Cursor cursor) implements ServerFrame {
+    }
+
+    /** One message; {@code position} is its id, the same on every node. */
+    record Push(MessagePosition position, NodeId node, PushRequest request) implements ServerFrame {
+    }
+
+    /** Something the client sent was wrong; the session stays open. */
+    record Error(String code, String message) implements ServerFrame {
+    }
+
+    /** The node is going away: reconnect (with the cursor) after {@code afterMillis}. */
+    record Reconnect(long afterMillis, String reason) implements ServerFrame {
+    }
+
+    /** Answer to a client ping frame. */
+    record Pong() implements ServerFrame {
+    }
+}

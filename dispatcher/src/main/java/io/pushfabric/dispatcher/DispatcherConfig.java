@@ -1,0 +1,59 @@
+package io.pushfabric.dispatcher;
+
+import io.pushfabric.contracts.PushRequestCodec;
+import io.pushfabric.contracts.config.Env;
+import io.pushfabric.contracts.config.KafkaSettings;
+import io.pushfabric.dispatcher.routing.RouteResolver.CacheSettings;
+import io.pushfabric.registry.RedisSettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a dispatcher is told at start. Each field names its variable and default in
+ * {@code docs/configuration.md}.
+ */
+public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String groupId, TopicSettings topicSettings,
+                               int maxPayloadBytes, Duration dedupeWindow, CacheSettings cache,
+                               Duration maxRetryBackoff, int httpPort) {
+
+    /**
+     * Used only when the dispatcher creates a missing topic.
+     *
+     * @param requestPartitions {@code PUSH_REQUESTS_PARTITIONS}, default 12
+     * @param replication       {@code PUSH_TOPIC_REPLICATION}, default 0 = min(3, brokers)
+     */
+    public record TopicSettings(int requestPartitions, int replication) {
+    }
+
+    public DispatcherConfig {
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(groupId, "groupId");
+    }
+
+    public static DispatcherConfig fromEnv(Map<String, String> vars) {
+        Env env = new Env(vars);
+        return new DispatcherConfig(
+                KafkaSettings.fromEnv(env),
+                RedisSettings.fromEnv(env),
+                env.string("PUSH_DISPATCHER_GROUP", "pushfabric-dispatcher"),
+                new TopicSettings(env.integer("PUSH_REQUESTS_PARTITIONS", 12, 1, 10_000),
+                        env.integer("PUSH_TOPIC_REPLICATION", 0, 0, 32)),
+                env.integer("PUSH_MAX_PAYLOAD_BYTES", PushRequestCodec.DEFAULT_MAX_PAYLOAD_BYTES, 1, 16 * 1024 * 1024),
+                env.millis("PUSH_DEDUPE_WINDOW_MS", Duration.ofMinutes(10), Duration.ofSeconds(1)),
+                new CacheSettings(env.integer("PUSH_ROUTE_CACHE_MAX_USERS", 1_000_000, 0, Integer.MAX_VALUE),
+                        env.millis("PUSH_ROUTE_CACHE_TTL_MS", Duration.ofSeconds(60), Duration.ofMillis(1)),
+                        env.millis("PUSH_LIVE_NODES_TTL_MS", Duration.ofSeconds(1), Duration.ZERO)),
+                env.millis("PUSH_RETRY_MAX_BACKOFF_MS", Duration.ofSeconds(5), Duration.ofMillis(100)),
+                env.integer("PUSH_HTTP_PORT", 8090, 0, 65535));
+    }
+
+    /** One line for the start-up log, secrets hidden. */
+    public String describe() {
+        return "kafka=" + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
+                + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " group=" + groupId
+                + " maxPayloadBytes=" + maxPayloadBytes + " dedupeWindow=" + dedupeWindow + " cache=" + cache
+                + " httpPort=" + httpPort;
+    }
+}

@@ -1,0 +1,39 @@
+package io.pushfabric.dispatcher;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pushfabric.contracts.config.ConfigException;
+import io.pushfabric.dispatcher.http.StatusServer;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar dispatcher-all.jar}: configured by {@code PUSH_*} and {@code KAFKA_*} variables. */
+public final class DispatcherMain {
+    private static final Logger LOG = LoggerFactory.getLogger(DispatcherMain.class);
+
+    private DispatcherMain() {
+    }
+
+    public static void main(String[] args) {
+        DispatcherConfig config;
+        try {
+            config = DispatcherConfig.fromEnv(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("pushfabric dispatcher: bad configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        DispatcherApp app = DispatcherApp.start(config, meters, Clock.systemUTC());
+        StatusServer status = new StatusServer(config.httpPort(), app::isRunning,
+                () -> app.isRunning() && app.isAssigned(), meters::scrape);
+        status.start();
+        LOG.info("Dispatcher status endpoints on port {}", status.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Shutdown signal received");
+            status.close();
+            app.close();
+        }, "pf-shutdown"));
+    }
+}

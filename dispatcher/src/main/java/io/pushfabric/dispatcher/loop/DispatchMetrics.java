@@ -1,0 +1,59 @@
+package io.pushfabric.dispatcher.loop;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * What the dispatcher counts. Every request read from {@code push-requests} ends in exactly one outcome:
+ * {@code routed} (sent to at least one node), {@code offline} (no live session; replay's business),
+ * {@code expired}, {@code duplicate} (producer id seen within the window) or {@code dead_lettered}.
+ */
+public final class DispatchMetrics {
+    final Counter routed;
+    final Counter offline;
+    final Counter expired;
+    final Counter duplicate;
+    final Counter deadLettered;
+    final Counter deliveries;
+    final Counter markers;
+    final Counter retries;
+    final Timer routeLookup;
+    final Timer batch;
+
+    public DispatchMetrics(MeterRegistry registry) {
+        this.routed = outcome(registry, "routed");
+        this.offline = outcome(registry, "offline");
+        this.expired = outcome(registry, "expired");
+        this.duplicate = outcome(registry, "duplicate");
+        this.deadLettered = outcome(registry, "dead_lettered");
+        this.deliveries = Counter.builder("pushfabric.dispatcher.deliveries")
+                .description("Deliveries produced to node topics (one per node per request)").register(registry);
+        this.markers = Counter.builder("pushfabric.dispatcher.control.markers")
+                .description("Control markers read from push-requests").register(registry);
+        this.retries = Counter.builder("pushfabric.dispatcher.batch.retries")
+                .description("Batches retried after a transient Redis or Kafka failure").register(registry);
+        this.routeLookup = Timer.builder("pushfabric.dispatcher.redis.lookup")
+                .description("Route and dedupe lookups in Redis, one per batch").publishPercentileHistogram()
+                .register(registry);
+        this.batch = Timer.builder("pushfabric.dispatcher.batch")
+                .description("Time to dispatch one polled batch, until every delivery is acknowledged")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    private static Counter outcome(MeterRegistry registry, String outcome) {
+        return Counter.builder("pushfabric.dispatcher.requests").tag("outcome", outcome)
+                .description("Push requests read from push-requests, by outcome").register(registry);
+    }
+
+    public double count(String outcome) {
+        return switch (outcome) {
+            case "routed" -> routed.count();
+            case "offline" -> offline.count();
+            case "expired" -> expired.count();
+            case "duplicate" -> duplicate.count();
+            case "dead_lettered" -> deadLettered.count();
+            default -> throw new IllegalArgumentException("unknown outcome " + outcome);
+        };
+    }
+}

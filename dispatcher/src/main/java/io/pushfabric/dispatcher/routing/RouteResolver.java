@@ -1,0 +1,117 @@
+package io.pushfabric.dispatcher.routing;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.UserId;
+import io.pushfabric.registry.NodeRegistry;
+import io.pushfabric.registry.RouteRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Resolves users to the live nodes holding their sessions, with a Caffeine near-cache in front of the
+ * route registry.
+ *
+ * <p>The cache is safe because it is fenced in-band: a connector writes a session's route to Redis and
+ * only then appends a {@code session-opened} marker to the user's partition of {@code push-requests};
+ * the dispatcher calls {@link #invalidateUser} when it reads the marker, before it resolves any later
+ * record of that partition. So every message appended after the marker is resolved against a view that
+ * includes the new route. The cache is dropped whole whenever the partition assignment changes, because
+ * markers read by another instance never reached this one. Entries also expire after
+ * {@code entryTtl}, which only bounds how long a closed session is still counted as a target.
+ *
+ * <p>Not thread-safe: one resolver per consumer loop.
+ */
+public final class RouteResolver {
+    private final RouteRegistry routes;
+    private final NodeRegistry nodes;
+    private final Cache<UserId, Set<NodeId>> userNodes;
+    private final Clock clock;
+    private final long liveNodesTtlMillis;
+    private Set<NodeId> liveNodes = Set.of();
+    private long liveNodesLoadedAt = Long.MIN_VALUE;
+
+    public RouteResolver(RouteRegistry routes, NodeRegistry nodes, CacheSettings settings, Clock clock) {
+        this.routes = routes;
+        this.nodes = nodes;
+        this.clock = clock;
+        this.liveNodesTtlMillis = settings.liveNodesTtl().toMillis();
+        this.userNodes = settings.maxUsers() == 0 ? null : Caffeine.newBuilder()
+                .maximumSize(settings.maxUsers())
+                .expireAfterWrite(settings.entryTtl())
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .build();
+    }
+
+    /**
+     * @param maxUsers     how many users' routes to cache; 0 turns the cache off (every lookup goes to Redis)
+     * @param entryTtl     how long a cached route lives without a marker
+     * @param liveNodesTtl how long the set of live nodes is reused before it is read again
+     */
+    public record CacheSettings(long maxUsers, Duration entryTtl, Duration liveNodesTtl) {
+        public CacheSettings {
+            if (maxUsers < 0) {
+                throw new IllegalArgumentException("maxUsers must be >= 0, was " + maxUsers);
+            }
+        }
+    }
+
+    /** A {@code session-opened} marker for this user was read. */
+    public void invalidateUser(UserId user) {
+        if (userNodes != null) {
+            userNodes.invalidate(user);
+        }
+    }
+
+    /** A {@code node-joined} marker was read, or a send to a node failed. */
+    public void invalidateLiveNodes() {
+        liveNodesLoadedAt = Long.MIN_VALUE;
+    }
+
+    /** The partition assignment changed. */
+    public void invalidateAll() {
+        if (userNodes != null) {
+            userNodes.invalidateAll();
+        }
+        invalidateLiveNodes();
+    }
+
+    public Set<NodeId> liveNodes() {
+        long now = clock.millis();
+        if (liveNodesLoadedAt == Long.MIN_VALUE || now - liveNodesLoadedAt >= liveNodesTtlMillis) {
+            liveNodes = Set.copyOf(nodes.liveNodes());
+            liveNodesLoadedAt = now;
+        }
+        return liveNodes;
+    }
+
+    /**
+     * The live nodes of each user, with one Redis round trip for all users the cache does not hold. Every
+     * requested user is a key of the result; users with no live session map to an empty set.
+     */
+    public Map<UserId, Set<NodeId>> resolve(Collection<UserId> users) {
+        Map<UserId, Set<NodeId>> raw = userNodes == null
+                ? routes.nodesOf(users)
+                : userNodes.getAll(users, missing -> routes.nodesOf(Set.copyOf(missing)));
+        Set<NodeId> live = liveNodes();
+        Map<UserId, Set<NodeId>> result = new HashMap<>(raw.size() * 2);
+        for (UserId user : users) {
+            Set<NodeId> candidates = raw.getOrDefault(user, Set.of());
+            Set<NodeId> alive = new HashSet<>(candidates.size() * 2);
+            for (NodeId n : candidates) {
+                if (live.contains(n)) {
+                    alive.add(n);
+                }
+            }
+            result.put(user, alive);
+        }
+        return result;
+    }
+}

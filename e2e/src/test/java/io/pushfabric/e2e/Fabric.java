@@ -1,0 +1,157 @@
+package io.pushfabric.e2e;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushfabric.connector.ConnectorApp;
+import io.pushfabric.connector.ConnectorConfig;
+import io.pushfabric.connector.auth.AuthSettings;
+import io.pushfabric.connector.auth.TokenIssuer;
+import io.pushfabric.contracts.Topics;
+import io.pushfabric.contracts.UserId;
+import io.pushfabric.contracts.config.Env;
+import io.pushfabric.contracts.publish.PushPublisher;
+import io.pushfabric.dispatcher.DispatcherApp;
+import io.pushfabric.dispatcher.DispatcherConfig;
+import io.pushfabric.registry.RedisRegistries;
+import io.pushfabric.registry.RedisSettings;
+import io.pushfabric.testkit.TestInfra;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole fabric on real Kafka and real Redis, in this JVM: N connectors, M dispatchers, with topic
+ * names and Redis keys of its own so tests never see each other's data.
+ */
+final class Fabric implements AutoCloseable {
+    static final String SECRET = "e2e-test-secret-0123456789-abcdefghijklmnop";
+
+    final String base;
+    final Topics topics;
+    final Map<String, String> env;
+    private final List<ConnectorApp> connectors = new ArrayList<>();
+    private final List<DispatcherApp> dispatchers = new ArrayList<>();
+    private final TokenIssuer tokens;
+    final HttpClient http = HttpClient.newHttpClient();
+    private PushPublisher publisher;
+    private RedisRegistries redis;
+
+    private Fabric(String base, Map<String, String> env) {
+        this.base = base;
+        this.topics = Topics.withBase(base);
+        this.env = env;
+        this.tokens = new TokenIssuer(AuthSettings.fromEnv(new Env(env)), Clock.systemUTC());
+    }
+
+    static Fabric start(int connectorCount, int dispatcherCount, Map<String, String> extra) {
+        String base = TestInfra.uniqueName("e2e");
+        Map<String, String> env = new HashMap<>();
+        env.put("PUSH_KAFKA_BOOTSTRAP", TestInfra.kafkaBootstrap());
+        env.put("PUSH_REDIS", TestInfra.redisUri());
+        env.put("PUSH_REDIS_PREFIX", base + ":");
+        env.put("PUSH_TOPIC_REQUESTS", base);
+        env.put("PUSH_TOPIC_DLQ", base + ".dlq");
+        env.put("PUSH_TOPIC_NODE_PREFIX", base + ".node.");
+        env.put("PUSH_REQUESTS_PARTITIONS", "6");
+        env.put("PUSH_JWT_SECRET", SECRET);
+        env.put("PUSH_PORT", "0");
+        env.put("PUSH_HTTP_PORT", "0");
+        env.put("PUSH_IO_THREADS", "2");
+        env.put("PUSH_DISPATCHER_GROUP", base + "-dispatchers");
+        env.putAll(extra);
+        Fabric fabric = new Fabric(base, env);
+        try {
+            for (int i = 0; i < dispatcherCount; i++) {
+                fabric.startDispatcher();
+            }
+            for (int i = 0; i < connectorCount; i++) {
+                fabric.startConnector(i);
+            }
+        } catch (RuntimeException e) {
+            fabric.close();
+            throw e;
+        }
+        return fabric;
+    }
+
+    String nodeId(int index) {
+        return base + "-n" + index;
+    }
+
+    ConnectorApp startConnector(int index) {
+        Map<String, String> vars = new HashMap<>(env);
+        vars.put("PUSH_NODE_ID", nodeId(index));
+        ConnectorApp app = ConnectorApp.start(ConnectorConfig.fromEnv(vars), new SimpleMeterRegistry(), () -> "",
+                Clock.systemUTC());
+        while (connectors.size() <= index) {
+            connectors.add(null);
+        }
+        connectors.set(index, app);
+        return app;
+    }
+
+    DispatcherApp startDispatcher() {
+        DispatcherApp app = DispatcherApp.start(DispatcherConfig.fromEnv(env), new SimpleMeterRegistry(), Clock.systemUTC());
+        dispatchers.add(app);
+        return app;
+    }
+
+    ConnectorApp connector(int index) {
+        return connectors.get(index);
+    }
+
+    List<DispatcherApp> dispatchers() {
+        return dispatchers;
+    }
+
+    String wsUrl(int connector) {
+        return "ws://127.0.0.1:" + connectors.get(connector).port() + "/ws";
+    }
+
+    String token(String user) {
+        return tokens.issue(UserId.of(user), Duration.ofHours(1));
+    }
+
+    WsClient connect(int connector, String user, String cursor) {
+        return WsClient.connect(http, wsUrl(connector), token(user), cursor).join();
+    }
+
+    synchronized PushPublisher publisher() {
+        if (publisher == null) {
+            publisher = PushPublisher.create(TestInfra.kafkaBootstrap(), topics.requests());
+        }
+        return publisher;
+    }
+
+    synchronized RedisRegistries redis() {
+        if (redis == null) {
+            redis = RedisRegistries.connect(new RedisSettings(TestInfra.redisUri(), base + ":"));
+        }
+        return redis;
+    }
+
+    double dispatched(String outcome) {
+        return dispatchers.stream().mapToDouble(d -> d.metrics().count(outcome)).sum();
+    }
+
+    @Override
+    public void close() {
+        for (ConnectorApp c : connectors) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        for (DispatcherApp d : dispatchers) {
+            d.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+}

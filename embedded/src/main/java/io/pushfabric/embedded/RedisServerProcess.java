@@ -1,0 +1,303 @@
+package io.pushfabric.embedded;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} child process listening on 127.0.0.1, without persistence.
+ *
+ * <p>The binary is {@code redis-server} from {@code PATH} when there is one; otherwise the binary for
+ * this platform that ships inside the {@code com.github.codemonstur:embedded-redis} jar, extracted to
+ * a temporary directory. That directory is also the server's working directory and is deleted on
+ * {@link #close()}.
+ *
+ * <p>The child process outlives a JVM that exits without calling {@link #close()}; register a
+ * shutdown hook when that matters.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisServerProcess.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final int SOCKET_TIMEOUT_MILLIS = 1_000;
+
+    private final Process process;
+    private final int port;
+    private final Path workDir;
+    private final Path logFile;
+
+    private RedisServerProcess(Process process, int port, Path workDir, Path logFile) {
+        this.process = process;
+        this.port = port;
+        this.workDir = workDir;
+        this.logFile = logFile;
+    }
+
+    /** Starts redis-server on a free loopback port. */
+    public static RedisServerProcess start() {
+        return start(FreePorts.pick());
+    }
+
+    /** Starts redis-server on {@code port} and returns once it answers {@code PING}. */
+    public static RedisServerProcess start(int port) {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port must be in 1..65535 but was " + port);
+        }
+        if (!FreePorts.isFree(port)) {
+            throw new IllegalStateException("Cannot start redis-server: port " + port + " on 127.0.0.1 is already in use");
+        }
+        long started = System.nanoTime();
+        Path workDir = createTempDir();
+        Path binary;
+        try {
+            binary = findOnPath().orElseGet(() -> extractBundledBinary(workDir));
+        } catch (RuntimeException e) {
+            deleteQuietly(workDir);
+            throw e;
+        }
+        Path logFile = workDir.resolve("redis-server.log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(binary.toString(),
+                "--port", Integer.toString(port),
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--appendonly", "no",
+                "--protected-mode", "no",
+                "--daemonize", "no",
+                "--dir", workDir.toString()))
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                // A file, not a pipe: nobody reads a pipe, and a full pipe would block redis-server.
+                .redirectOutput(logFile.toFile());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            deleteQuietly(workDir);
+            throw new UncheckedIOException("Could not start " + binary, e);
+        }
+        RedisServerProcess redis = new RedisServerProcess(process, port, workDir, logFile);
+        redis.awaitPong(binary);
+        LOG.info("Started {} (pid {}) on {} in {} ms", binary, process.pid(),
+                redis.uri(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return redis;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:<port>} */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The {@code redis_version} the server reports in {@code INFO server}. */
+    public String version() {
+        String info = command("INFO server");
+        return info.lines()
+                .filter(line -> line.startsWith("redis_version:"))
+                .map(line -> line.substring("redis_version:".length()).trim())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("No redis_version in INFO reply: " + info));
+    }
+
+    /** Terminates the process by its PID, waits for it to exit and deletes its working directory. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("redis-server pid {} ignored SIGTERM for {}; killing it", process.pid(), STOP_TIMEOUT);
+                    process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            LOG.info("Stopped redis-server pid {} on port {}", process.pid(), port);
+        }
+        deleteQuietly(workDir);
+    }
+
+    private void awaitPong(Path binary) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String lastError = "no attempt";
+        try {
+            while (System.nanoTime() < deadline) {
+                try {
+                    String reply = command("PING");
+                    if ("PONG".equals(reply)) {
+                        verifyOwnsPort(binary);
+                        return;
+                    }
+                    lastError = "reply " + reply;
+                } catch (UncheckedIOException e) {
+                    lastError = e.getCause().toString();
+                }
+                // Waiting on the process doubles as the poll interval and notices an early exit.
+                if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
+                    String output = output();
+                    close();
+                    throw new IllegalStateException("redis-server " + binary + " exited with code "
+                            + process.exitValue() + " before answering PING on port " + port + ". Output:\n"
+                            + output);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lastError = "interrupted";
+        }
+        String output = output();
+        close();
+        throw new IllegalStateException("redis-server " + binary + " did not answer PING on port " + port
+                + " within " + START_TIMEOUT + " (" + lastError + "). Output:\n" + output);
+    }
+
+    /** Guards against a PONG from another server that took the port between our check and our bind. */
+    private void verifyOwnsPort(Path binary) {
+        String expected = "process_id:" + process.pid();
+        if (command("INFO server").lines().map(String::trim).noneMatch(expected::equals)) {
+            String output = output();
+            close();
+            throw new IllegalStateException("Port " + port + " is served by another process, not by " + binary
+                    + " (pid " + process.pid() + "). Output:\n" + output);
+        }
+    }
+
+    /** Sends one inline command and returns a simple-string or bulk-string reply. */
+    private String command(String inline) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), SOCKET_TIMEOUT_MILLIS);
+            socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
+            OutputStream out = socket.getOutputStream();
+            out.write((inline + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String first = reader.readLine();
+            if (first == null) {
+                throw new IOException("Connection closed without a reply");
+            }
+            if (first.startsWith("+")) {
+                return first.substring(1);
+            }
+            if (first.startsWith("$")) {
+                int length = Integer.parseInt(first.substring(1));
+                char[] body = new char[Math.max(length, 0)];
+                int read = 0;
+                while (read < body.length) {
+                    int n = reader.read(body, read, body.length - read);
+                    if (n < 0) {
+                        throw new IOException("Connection closed in the middle of a reply");
+                    }
+                    read += n;
+                }
+                return new String(body, 0, read);
+            }
+            throw new IOException("Unexpected reply to " + inline + ": " + first);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String output() {
+        try {
+            return Files.readString(logFile);
+        } catch (IOException e) {
+            return "(could not read " + logFile + ": " + e + ")";
+        }
+    }
+
+    private static Optional<Path> findOnPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        return Stream.of(path.split(File.pathSeparator))
+                .filter(dir -> !dir.isBlank())
+                .map(dir -> Path.of(dir, "redis-server"))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    private static Path extractBundledBinary(Path workDir) {
+        String resource = bundledResourceName();
+        Path target = workDir.resolve("redis-server");
+        try (InputStream in = RedisServerProcess.class.getResourceAsStream("/" + resource)) {
+            if (in == null) {
+                throw new IllegalStateException("No redis-server on PATH and no /" + resource
+                        + " on the classpath (it ships in com.github.codemonstur:embedded-redis)");
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not extract " + resource + " to " + target, e);
+        }
+        if (!target.toFile().setExecutable(true, true)) {
+            throw new IllegalStateException("Could not make " + target + " executable");
+        }
+        return target;
+    }
+
+    private static String bundledResourceName() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        boolean x64 = arch.equals("amd64") || arch.equals("x86_64");
+        boolean arm64 = arch.equals("aarch64") || arch.equals("arm64");
+        if (os.contains("linux") && x64) {
+            return "redis-server-6.2.6-v5-linux-amd64";
+        }
+        if (os.contains("linux") && arm64) {
+            return "redis-server-6.2.7-linux-arm64";
+        }
+        if (os.contains("mac") && x64) {
+            return "redis-server-6.2.6-v5-darwin-amd64";
+        }
+        if (os.contains("mac") && arm64) {
+            return "redis-server-6.2.6-v5-darwin-arm64";
+        }
+        throw new IllegalStateException("No bundled redis-server for os.name=" + os + " os.arch=" + arch
+                + "; put redis-server on PATH");
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("pushfabric-redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create a temporary directory for redis-server", e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}", dir, e);
+        }
+    }
+}

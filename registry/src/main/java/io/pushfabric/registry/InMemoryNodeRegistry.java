@@ -1,0 +1,80 @@
+package io.pushfabric.registry;
+
+import io.pushfabric.contracts.NodeId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Node leases in the heap, for tests and single-process use. Leases expire by the injected {@link Clock}
+ * (a lease is live while {@code now < expiry}, as a Redis PX key), so tests move a clock instead of
+ * sleeping. Thread-safe.
+ */
+public final class InMemoryNodeRegistry implements NodeRegistry {
+    private final Clock clock;
+    private final Object lock = new Object();
+    private final Map<NodeId, NodeInfo> known = new LinkedHashMap<>();
+    private final Map<NodeId, Instant> leaseExpiry = new HashMap<>();
+
+    public InMemoryNodeRegistry(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public boolean heartbeat(NodeInfo node, Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.toMillis() < 1) {
+            throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+        }
+        Instant now = clock.instant();
+        synchronized (lock) {
+            boolean existed = isLive(node.id(), now);
+            leaseExpiry.put(node.id(), now.plus(ttl));
+            known.put(node.id(), node);
+            return existed;
+        }
+    }
+
+    @Override
+    public Set<NodeId> liveNodes() {
+        Instant now = clock.instant();
+        synchronized (lock) {
+            return known.keySet().stream().filter(node -> isLive(node, now)).collect(Collectors.toUnmodifiableSet());
+        }
+    }
+
+    @Override
+    public List<NodeInfo> knownNodes() {
+        synchronized (lock) {
+            return new ArrayList<>(known.values());
+        }
+    }
+
+    @Override
+    public void leave(NodeId node) {
+        synchronized (lock) {
+            leaseExpiry.remove(node);
+        }
+    }
+
+    @Override
+    public void forget(NodeId node) {
+        synchronized (lock) {
+            leaseExpiry.remove(node);
+            known.remove(node);
+        }
+    }
+
+    private boolean isLive(NodeId node, Instant now) {
+        Instant expiry = leaseExpiry.get(node);
+        return expiry != null && now.isBefore(expiry);
+    }
+}

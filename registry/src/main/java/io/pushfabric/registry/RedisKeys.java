@@ -1,0 +1,95 @@
+package io.pushfabric.registry;
+
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.UserId;
+import java.util.Objects;
+
+/**
+ * The one place the registry's Redis key layout lives. Every key starts with a prefix (default
+ * {@value #DEFAULT_PREFIX}) so several deployments, or several tests, can share one Redis.
+ *
+ * <pre>
+ * &lt;p&gt;route:{&lt;user&gt;}        hash   sessionId -&gt; nodeId                  no TTL (janitor cleans)
+ * &lt;p&gt;node-routes:{&lt;node&gt;}  set    "&lt;sessionId&gt;|&lt;user&gt;"              no TTL (index for drain/janitor)
+ * &lt;p&gt;lease:{&lt;node&gt;}        string NodeInfo JSON                        PX = heartbeat TTL
+ * &lt;p&gt;nodes                 hash   nodeId -&gt; NodeInfo JSON                no TTL (until forget)
+ * &lt;p&gt;dedupe:{&lt;messageId&gt;}  string "&lt;partition&gt;-&lt;offset&gt;"              PX = dedupe window
+ * </pre>
+ *
+ * <p>The part in braces is a Redis Cluster hash tag: every script and every multi-key command the
+ * registry sends touches exactly one key, so it is single-slot in Cluster. Keys of different users or
+ * nodes land on different slots; cross-key reads go through pipelined batches, never one script. The
+ * layout is documented in {@code docs/redis-keys.md}.
+ */
+public final class RedisKeys {
+    public static final String DEFAULT_PREFIX = "pf:";
+
+    /** Separates session id and user in a {@code node-routes} member; session ids never contain it. */
+    static final char MEMBER_SEPARATOR = '|';
+
+    private final String prefix;
+
+    /**
+     * @param prefix prepended to every key; may be empty, must not contain '{' or '}' (they would become
+     *               the Cluster hash tag and put every key in one slot)
+     */
+    public RedisKeys(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("Redis key prefix '" + prefix + "' must not contain '{' or '}'");
+        }
+        this.prefix = prefix;
+    }
+
+    /** Keys under {@value #DEFAULT_PREFIX}. */
+    public RedisKeys() {
+        this(DEFAULT_PREFIX);
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Hash of one user's sessions: field session id, value node id. */
+    public String route(UserId user) {
+        return prefix + "route:{" + user.value() + "}";
+    }
+
+    /** Set of {@code "<sessionId>|<user>"}: the routes a node registered (may hold stale members). */
+    public String nodeRoutes(NodeId node) {
+        return prefix + "node-routes:{" + node.value() + "}";
+    }
+
+    /** A node's lease: NodeInfo JSON, expiring after the heartbeat TTL. */
+    public String lease(NodeId node) {
+        return prefix + "lease:{" + node.value() + "}";
+    }
+
+    /** Hash of every known node: field node id, value NodeInfo JSON of its last heartbeat. */
+    public String nodes() {
+        return prefix + "nodes";
+    }
+
+    /** The owner of one producer message id: {@code "<partition>-<offset>"}, expiring after the window. */
+    public String dedupe(String messageId) {
+        return prefix + "dedupe:{" + messageId + "}";
+    }
+
+    static String member(SessionRoute route) {
+        return route.sessionId() + MEMBER_SEPARATOR + route.user().value();
+    }
+
+    /** Reads a {@code node-routes} member back; the session id ends at the first separator. */
+    static SessionRoute fromMember(String member, NodeId node) {
+        int at = member.indexOf(MEMBER_SEPARATOR);
+        if (at <= 0 || at == member.length() - 1) {
+            throw new IllegalArgumentException("malformed node-routes member '" + member + "'");
+        }
+        return new SessionRoute(UserId.of(member.substring(at + 1)), member.substring(0, at), node);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisKeys[prefix=" + prefix + "]";
+    }
+}

@@ -1,0 +1,131 @@
+package io.pushfabric.registry;
+
+import io.pushfabric.contracts.NodeId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
+import org.redisson.api.RMap;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Node leases in Redis: one string per node with a PX TTL (the lease) plus one hash of every known node,
+ * laid out by {@link RedisKeys}. The TTL is enforced by Redis, so all processes agree on who is alive
+ * whatever their clocks say. Redis failures surface as Redisson {@code RedisException}s.
+ */
+public final class RedisNodeRegistry implements NodeRegistry {
+    private static final Logger log = LoggerFactory.getLogger(RedisNodeRegistry.class);
+
+    /** KEYS[1] lease; ARGV[1] NodeInfo JSON; ARGV[2] TTL millis. Returns whether the lease was live before. */
+    static final String RENEW_LEASE = """
+            local existed = redis.call('EXISTS', KEYS[1])
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return existed
+            """;
+
+    private final RedissonClient redisson;
+    private final RedisKeys keys;
+
+    public RedisNodeRegistry(RedissonClient redisson, RedisKeys keys) {
+        this.redisson = Objects.requireNonNull(redisson, "redisson");
+        this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    @Override
+    public boolean heartbeat(NodeInfo node, Duration ttl) {
+        long ttlMillis = ttlMillis(ttl);
+        String json = NodeInfoJson.write(node);
+        String lease = keys.lease(node.id());
+        // Two keys in two slots: pipelined in one round trip, each command atomic on its own.
+        RBatch batch = redisson.createBatch();
+        RFuture<Boolean> existed = batch.getScript(StringCodec.INSTANCE).evalAsync(lease, RScript.Mode.READ_WRITE,
+                RENEW_LEASE, RScript.ReturnType.BOOLEAN, List.of(lease), json, Long.toString(ttlMillis));
+        batch.<String, String>getMap(keys.nodes(), StringCodec.INSTANCE).fastPutAsync(node.id().value(), json);
+        batch.execute();
+        return Boolean.TRUE.equals(existed.toCompletableFuture().join());
+    }
+
+    @Override
+    public Set<NodeId> liveNodes() {
+        List<NodeId> known = new ArrayList<>();
+        for (String id : known().readAllKeySet()) {
+            try {
+                known.add(NodeId.of(id));
+            } catch (IllegalArgumentException e) {
+                log.warn("Skipping unreadable field of {}: {}", keys.nodes(), e.getMessage());
+            }
+        }
+        if (known.isEmpty()) {
+            return Set.of();
+        }
+        // Lease keys of different nodes sit in different slots: a pipelined batch, not one script.
+        RBatch batch = redisson.createBatch();
+        Map<NodeId, RFuture<Boolean>> leases = new LinkedHashMap<>();
+        for (NodeId node : known) {
+            leases.put(node, batch.getBucket(keys.lease(node), StringCodec.INSTANCE).isExistsAsync());
+        }
+        batch.execute();
+        Set<NodeId> live = new HashSet<>();
+        leases.forEach((node, exists) -> {
+            if (Boolean.TRUE.equals(exists.toCompletableFuture().join())) {
+                live.add(node);
+            }
+        });
+        return Set.copyOf(live);
+    }
+
+    @Override
+    public List<NodeInfo> knownNodes() {
+        Collection<String> values = known().readAllValues();
+        List<NodeInfo> nodes = new ArrayList<>(values.size());
+        for (String json : values) {
+            try {
+                nodes.add(NodeInfoJson.read(json));
+            } catch (IllegalArgumentException e) {
+                log.warn("Skipping unreadable entry of {}: {}", keys.nodes(), e.getMessage());
+            }
+        }
+        return nodes;
+    }
+
+    @Override
+    public void leave(NodeId node) {
+        redisson.getBucket(keys.lease(node), StringCodec.INSTANCE).delete();
+    }
+
+    @Override
+    public void forget(NodeId node) {
+        RBatch batch = redisson.createBatch();
+        batch.<String, String>getMap(keys.nodes(), StringCodec.INSTANCE).fastRemoveAsync(node.value());
+        batch.getBucket(keys.lease(node), StringCodec.INSTANCE).deleteAsync();
+        batch.execute();
+    }
+
+    private RMap<String, String> known() {
+        return redisson.getMap(keys.nodes(), StringCodec.INSTANCE);
+    }
+
+    private static long ttlMillis(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.toMillis() < 1) {
+            throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+        }
+        return ttl.toMillis();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisNodeRegistry[" + keys + "]";
+    }
+}

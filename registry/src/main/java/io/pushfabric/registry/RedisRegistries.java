@@ -1,0 +1,39 @@
+package io.pushfabric.registry;
+
+import org.redisson.api.RedissonClient;
+
+/** The three Redis-backed registries a service uses, over one Redisson client that this object owns. */
+public final class RedisRegistries implements AutoCloseable {
+    private final RedissonClient redisson;
+    private final RouteRegistry routes;
+    private final NodeRegistry nodes;
+    private final DedupeWindow dedupe;
+
+    private RedisRegistries(RedissonClient redisson, RedisKeys keys) {
+        this.redisson = redisson;
+        this.routes = new RedisRouteRegistry(redisson, keys);
+        this.nodes = new RedisNodeRegistry(redisson, keys);
+        this.dedupe = new RedisDedupeWindow(redisson, keys);
+    }
+
+    public static RedisRegistries connect(RedisSettings settings) {
+        return new RedisRegistries(RedissonClients.connect(settings.address()), new RedisKeys(settings.keyPrefix()));
+    }
+
+    public RouteRegistry routes() {
+        return routes;
+    }
+
+    public NodeRegistry nodes() {
+        return nodes;
+    }
+
+    public DedupeWindow dedupe() {
+        return dedupe;
+    }
+
+    @Override
+    public void close() {
+        redisson.shutdown();
+    }
+}

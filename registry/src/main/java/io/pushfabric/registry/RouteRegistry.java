@@ -1,0 +1,43 @@
+package io.pushfabric.registry;
+
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.UserId;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where each user's sessions are: {@code user -> set of (session, node)}. Soft state: a lost entry is
+ * rebuilt when the client reconnects. Implementations: {@code RedisRouteRegistry} (production) and
+ * {@code InMemoryRouteRegistry} (tests, single process); one contract suite runs against both.
+ */
+public interface RouteRegistry {
+
+    /** Records that {@code route.sessionId()} of {@code route.user()} is held by {@code route.node()}. */
+    void register(SessionRoute route);
+
+    /**
+     * Removes the route only if it is still this session's on this node, in one atomic step, so an old
+     * node's cleanup never removes a newer route.
+     *
+     * @return true when the route was there and is now gone
+     */
+    boolean unregister(SessionRoute route);
+
+    /**
+     * The nodes holding at least one session of each user, in one round trip for the whole batch. Every
+     * requested user is a key of the result; a user with no session maps to an empty set. Liveness of the
+     * nodes is not checked here.
+     */
+    Map<UserId, Set<NodeId>> nodesOf(Collection<UserId> users);
+
+    /** Every session of one user. */
+    List<SessionRoute> sessionsOf(UserId user);
+
+    /** Every route a node holds (for drain and for the janitor that cleans up after a dead node). */
+    List<SessionRoute> routesOn(NodeId node);
+
+    /** Removes every route of a node (each by compare-and-delete). @return how many were removed */
+    int removeAllOn(NodeId node);
+}

@@ -1,0 +1,119 @@
+package io.pushfabric.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pushfabric.contracts.NodeId;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link NodeRegistry} does. A subclass supplies a fresh, empty registry per test and a way to
+ * let a lease run out: a fake clock moved forward, or a short real TTL waited for.
+ */
+public abstract class NodeRegistryContract {
+    protected static final NodeId NODE_A = NodeId.of("node-a");
+    protected static final NodeId NODE_B = NodeId.of("node-b");
+    /** Long enough never to lapse during a test. */
+    protected static final Duration LONG_TTL = Duration.ofSeconds(30);
+
+    protected NodeRegistry registry;
+
+    /** A registry that sees no nodes of any other test. */
+    protected abstract NodeRegistry newRegistry();
+
+    /** A TTL this test can let lapse quickly (short for real Redis; any value for a fake clock). */
+    protected abstract Duration shortTtl();
+
+    /** Lets {@code ttl} run out, then returns once {@code condition} holds (or fails the test). */
+    protected abstract void lapse(Duration ttl, BooleanSupplier condition);
+
+    @BeforeEach
+    void createRegistry() {
+        registry = newRegistry();
+    }
+
+    protected static NodeInfo info(NodeId id, int sessions, long heartbeatAt) {
+        return new NodeInfo(id, id.value() + ".internal:8080", 1_700_000_000_000L, sessions, heartbeatAt);
+    }
+
+    @Test
+    void heartbeatReportsWhetherTheLeaseWasLive() {
+        assertThat(registry.heartbeat(info(NODE_A, 0, 1), LONG_TTL)).as("first heartbeat").isFalse();
+        assertThat(registry.heartbeat(info(NODE_A, 0, 2), LONG_TTL)).as("while live").isTrue();
+        assertThat(registry.heartbeat(info(NODE_A, 0, 3), shortTtl())).as("while live, shorter").isTrue();
+
+        lapse(shortTtl(), () -> !registry.liveNodes().contains(NODE_A));
+
+        assertThat(registry.heartbeat(info(NODE_A, 0, 4), LONG_TTL)).as("after lapse").isFalse();
+        assertThat(registry.liveNodes()).containsExactly(NODE_A);
+    }
+
+    @Test
+    void liveNodesExcludesExpiredLeases() {
+        registry.heartbeat(info(NODE_A, 1, 1), LONG_TTL);
+        registry.heartbeat(info(NODE_B, 1, 1), shortTtl());
+        assertThat(registry.liveNodes()).containsExactlyInAnyOrder(NODE_A, NODE_B);
+
+        lapse(shortTtl(), () -> registry.liveNodes().equals(Set.of(NODE_A)));
+
+        assertThat(registry.knownNodes()).extracting(NodeInfo::id).containsExactlyInAnyOrder(NODE_A, NODE_B);
+    }
+
+    @Test
+    void noNodesAtFirst() {
+        assertThat(registry.liveNodes()).isEmpty();
+        assertThat(registry.knownNodes()).isEmpty();
+    }
+
+    @Test
+    void knownNodesHoldTheLastHeartbeat() {
+        registry.heartbeat(info(NODE_A, 1, 1_000), LONG_TTL);
+        registry.heartbeat(info(NODE_A, 42, 2_000), LONG_TTL);
+        registry.heartbeat(info(NODE_B, 7, 1_500), LONG_TTL);
+
+        assertThat(registry.knownNodes()).containsExactlyInAnyOrder(info(NODE_A, 42, 2_000), info(NODE_B, 7, 1_500));
+    }
+
+    @Test
+    void leaveEndsTheLeaseButKeepsTheNodeKnown() {
+        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
+        registry.heartbeat(info(NODE_B, 3, 1), LONG_TTL);
+
+        registry.leave(NODE_A);
+
+        assertThat(registry.liveNodes()).containsExactly(NODE_B);
+        assertThat(registry.knownNodes()).extracting(NodeInfo::id).containsExactlyInAnyOrder(NODE_A, NODE_B);
+        assertThat(registry.heartbeat(info(NODE_A, 0, 2), LONG_TTL)).as("heartbeat after leave").isFalse();
+    }
+
+    @Test
+    void forgetRemovesTheNodeEntirely() {
+        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
+        registry.heartbeat(info(NODE_B, 3, 1), LONG_TTL);
+
+        registry.forget(NODE_A);
+
+        assertThat(registry.liveNodes()).containsExactly(NODE_B);
+        assertThat(registry.knownNodes()).containsExactly(info(NODE_B, 3, 1));
+    }
+
+    @Test
+    void leaveAndForgetOfUnknownNodesDoNothing() {
+        registry.leave(NODE_A);
+        registry.forget(NODE_B);
+
+        assertThat(registry.knownNodes()).isEmpty();
+    }
+
+    @Test
+    void heartbeatRejectsTtlUnderOneMillisecond() {
+        assertThatThrownBy(() -> registry.heartbeat(info(NODE_A, 0, 1), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ttl");
+        assertThat(registry.knownNodes()).isEmpty();
+    }
+}

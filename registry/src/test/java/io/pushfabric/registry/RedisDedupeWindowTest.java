@@ -1,0 +1,63 @@
+package io.pushfabric.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pushfabric.contracts.MessagePosition;
+import io.pushfabric.registry.DedupeWindow.Claim;
+import io.pushfabric.testkit.TestInfra;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RBucket;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+class RedisDedupeWindowTest extends DedupeWindowContract {
+    private static RedissonClient redisson;
+    private RedisKeys keys;
+
+    @BeforeAll
+    static void connect() {
+        redisson = RedissonClients.connect(TestInfra.redisUri(), 2);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        redisson.shutdown();
+    }
+
+    @Override
+    protected DedupeWindow newWindow() {
+        keys = new RedisKeys(TestInfra.uniqueName("dedupe") + ":");
+        return new RedisDedupeWindow(redisson, keys);
+    }
+
+    @Override
+    protected Duration shortWindow() {
+        return Duration.ofMillis(300);
+    }
+
+    @Override
+    protected void lapse(Duration ttl, BooleanSupplier condition) {
+        await().atMost(ttl.plusSeconds(1)).pollInterval(Duration.ofMillis(25)).until(condition::getAsBoolean);
+    }
+
+    @Test
+    void ownerIsReadableTextThatExpiresWithTheWindow() {
+        window.claim(List.of(new Claim("m1", new MessagePosition(3, 120))),
+                Duration.ofSeconds(20));
+
+        RBucket<String> owner = redisson.getBucket(keys.prefix() + "dedupe:{m1}", StringCodec.INSTANCE);
+        assertThat(owner.get()).isEqualTo("3-120");
+        long ttl = owner.remainTimeToLive();
+        assertThat(ttl).isBetween(1L, 20_000L);
+
+        window.claim(List.of(new Claim("m1", new MessagePosition(3, 120))),
+                Duration.ofMinutes(10));
+        assertThat(owner.remainTimeToLive()).as("a repeat claim does not extend the window").isLessThanOrEqualTo(ttl);
+    }
+}

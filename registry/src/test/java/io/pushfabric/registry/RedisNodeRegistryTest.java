@@ -1,0 +1,65 @@
+package io.pushfabric.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pushfabric.testkit.TestInfra;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+class RedisNodeRegistryTest extends NodeRegistryContract {
+    private static RedissonClient redisson;
+    private RedisKeys keys;
+
+    @BeforeAll
+    static void connect() {
+        redisson = RedissonClients.connect(TestInfra.redisUri(), 2);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        redisson.shutdown();
+    }
+
+    @Override
+    protected NodeRegistry newRegistry() {
+        keys = new RedisKeys(TestInfra.uniqueName("nodes") + ":");
+        return new RedisNodeRegistry(redisson, keys);
+    }
+
+    @Override
+    protected Duration shortTtl() {
+        return Duration.ofMillis(300);
+    }
+
+    @Override
+    protected void lapse(Duration ttl, BooleanSupplier condition) {
+        await().atMost(ttl.plusSeconds(1)).pollInterval(Duration.ofMillis(25)).until(condition::getAsBoolean);
+    }
+
+    @Test
+    void leaseIsReadableJsonWithTheHeartbeatTtl() {
+        registry.heartbeat(info(NODE_A, 5, 1_234), Duration.ofSeconds(20));
+
+        String lease = redisson.<String>getBucket(keys.prefix() + "lease:{node-a}", StringCodec.INSTANCE).get();
+        assertThat(lease).isEqualTo("{\"id\":\"node-a\",\"address\":\"node-a.internal:8080\","
+                + "\"startedAt\":1700000000000,\"sessions\":5,\"heartbeatAt\":1234}");
+        assertThat(redisson.getBucket(keys.lease(NODE_A), StringCodec.INSTANCE).remainTimeToLive())
+                .isBetween(1L, 20_000L);
+        assertThat(redisson.<String, String>getMap(keys.prefix() + "nodes", StringCodec.INSTANCE).get("node-a"))
+                .isEqualTo(lease);
+    }
+
+    @Test
+    void unreadableKnownNodeIsSkipped() {
+        registry.heartbeat(info(NODE_A, 5, 1), LONG_TTL);
+        redisson.<String, String>getMap(keys.nodes(), StringCodec.INSTANCE).put("node-x", "not json");
+
+        assertThat(registry.knownNodes()).containsExactly(info(NODE_A, 5, 1));
+    }
+}

@@ -1,0 +1,77 @@
+package io.pushfabric.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pushfabric.testkit.TestInfra;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
+import org.redisson.client.codec.StringCodec;
+
+class RedisRouteRegistryTest extends RouteRegistryContract {
+    private static RedissonClient redisson;
+    private RedisKeys keys;
+
+    @BeforeAll
+    static void connect() {
+        redisson = RedissonClients.connect(TestInfra.redisUri(), 2);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        redisson.shutdown();
+    }
+
+    @Override
+    protected RouteRegistry newRegistry() {
+        keys = new RedisKeys(TestInfra.uniqueName("routes") + ":");
+        return new RedisRouteRegistry(redisson, keys);
+    }
+
+    @Test
+    void routesAreReadableTextUnderTheDocumentedKeys() {
+        registry.register(route(ALICE, "s1", NODE_A));
+
+        assertThat(redisson.<String, String>getMap(keys.prefix() + "route:{alice}", StringCodec.INSTANCE).readAllMap())
+                .isEqualTo(Map.of("s1", "node-a"));
+        assertThat(redisson.<String>getSet(keys.prefix() + "node-routes:{node-a}", StringCodec.INSTANCE).readAll())
+                .containsExactly("s1|alice");
+    }
+
+    @Test
+    void unregisterDropsTheStaleIndexEntryOfAMovedSession() {
+        registry.register(route(ALICE, "s1", NODE_A));
+        registry.register(route(ALICE, "s1", NODE_B));
+
+        registry.unregister(route(ALICE, "s1", NODE_A));
+
+        assertThat(redisson.getSet(keys.nodeRoutes(NODE_A), StringCodec.INSTANCE).isExists()).isFalse();
+        assertThat(registry.sessionsOf(ALICE)).containsExactly(route(ALICE, "s1", NODE_B));
+    }
+
+    @Test
+    void indexEntryWithoutRouteIsSkippedAndCleanedUp() {
+        // What a crash between the two writes of register() leaves behind.
+        redisson.<String>getSet(keys.nodeRoutes(NODE_A), StringCodec.INSTANCE).add("s9|bob");
+        registry.register(route(ALICE, "s1", NODE_A));
+
+        assertThat(registry.routesOn(NODE_A)).containsExactly(route(ALICE, "s1", NODE_A));
+        assertThat(registry.removeAllOn(NODE_A)).isEqualTo(1);
+        assertThat(redisson.getSet(keys.nodeRoutes(NODE_A), StringCodec.INSTANCE).isExists()).isFalse();
+    }
+
+    @Test
+    void redisFailureSurfacesAsAnException() {
+        RedissonClient closed = RedissonClients.connect(TestInfra.redisUri(), 1);
+        closed.shutdown();
+        RouteRegistry broken = new RedisRouteRegistry(closed, keys);
+
+        assertThatThrownBy(() -> broken.register(route(ALICE, "s1", NODE_A))).isInstanceOf(RedisException.class);
+        assertThatThrownBy(() -> broken.nodesOf(List.of(ALICE))).isInstanceOf(RedisException.class);
+    }
+}
