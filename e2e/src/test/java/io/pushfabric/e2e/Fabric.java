@@ -121,7 +121,7 @@ final class Fabric implements AutoCloseable {
 
     synchronized PushPublisher publisher() {
         if (publisher == null) {
-            publisher = PushPublisher.create(TestInfra.kafkaBootstrap(), topics.requests());
+            publisher = PushPublisher.create(env.get("PUSH_KAFKA_BOOTSTRAP"), topics.requests());
         }
         return publisher;
     }

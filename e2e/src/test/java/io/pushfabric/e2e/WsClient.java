@@ -22,6 +22,8 @@ final class WsClient implements WebSocket.Listener {
     private static final FrameCodec FRAMES = new FrameCodec();
 
     private final List<ServerFrame> frames = new ArrayList<>();
+    private final java.util.function.Consumer<ServerFrame> listener;
+    private final Runnable onClosed;
     private final StringBuilder partial = new StringBuilder();
     private final CountDownLatch welcomed = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -29,12 +31,23 @@ final class WsClient implements WebSocket.Listener {
     private volatile int closeCode = -1;
     private Cursor cursor;
 
+    private WsClient(java.util.function.Consumer<ServerFrame> listener, Runnable onClosed) {
+        this.listener = listener;
+        this.onClosed = onClosed;
+    }
+
     static CompletableFuture<WsClient> connect(HttpClient http, String wsUrl, String token, String cursor) {
+        return connect(http, wsUrl, token, cursor, f -> { }, () -> { });
+    }
+
+    /** @param listener sees every frame; @param onClosed runs once when the socket closes or fails */
+    static CompletableFuture<WsClient> connect(HttpClient http, String wsUrl, String token, String cursor,
+                                               java.util.function.Consumer<ServerFrame> listener, Runnable onClosed) {
         StringBuilder url = new StringBuilder(wsUrl).append("?access_token=").append(token);
         if (cursor != null) {
             url.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
         }
-        WsClient client = new WsClient();
+        WsClient client = new WsClient(listener, onClosed);
         return http.newWebSocketBuilder().buildAsync(URI.create(url.toString()), client).thenApply(ws -> {
             client.socket = ws;
             return client;
@@ -61,6 +74,7 @@ final class WsClient implements WebSocket.Listener {
                     cursor = cursor.after(p.position());
                 }
             }
+            listener.accept(frame);
             if (frame instanceof ServerFrame.Welcome) {
                 welcomed.countDown();
             }
@@ -72,13 +86,24 @@ final class WsClient implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         closeCode = statusCode;
-        closed.countDown();
+        signalClosed();
         return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-        closed.countDown();
+        signalClosed();
+    }
+
+    private void signalClosed() {
+        boolean first;
+        synchronized (closed) {
+            first = closed.getCount() > 0;
+            closed.countDown();
+        }
+        if (first) {
+            onClosed.run();
+        }
     }
 
     boolean isWelcomed() {
@@ -137,6 +162,6 @@ final class WsClient implements WebSocket.Listener {
         if (ws != null) {
             ws.abort();
         }
-        closed.countDown();
+        signalClosed();
     }
 }
