@@ -23,8 +23,6 @@ public final class CloseCodes {
     public static final int DISCONNECTED_BY_ADMIN = 4002;
     /** The connection reached its maximum lifetime; reconnect with the cursor. */
     public static final int LIFETIME_EXPIRED = 4003;
-    /** No frame or pong within the idle timeout. */
-    public static final int IDLE_TIMEOUT = 4004;
 
     private CloseCodes() {
     }

@@ -199,12 +199,22 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
             if (from >= to) {
                 return;
             }
+            // Index the waiting requests by routing key, so each record costs one lookup however many
+            // clients are waiting; a broadcast goes to every request that reads this partition.
+            Map<String, List<Request>> byUser = new HashMap<>();
+            List<Request> readers = new ArrayList<>();
+            for (Request r : batch) {
+                if (r.ranges.containsKey(tp.partition())) {
+                    readers.add(r);
+                    byUser.computeIfAbsent(r.user.value(), k -> new ArrayList<>()).add(r);
+                }
+            }
             consumer.assign(List.of(tp));
             consumer.seek(tp, from);
             while (consumer.position(tp) < to) {
                 if (clock.millis() > deadline) {
-                    for (Request r : batch) {
-                        if (r.ranges.containsKey(tp.partition()) && r.failure == null) {
+                    for (Request r : readers) {
+                        if (r.failure == null) {
                             r.failure = "replay_timeout";
                         }
                     }
@@ -217,7 +227,9 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
                     if (record.headers().lastHeader(ControlMarker.HEADER) != null) {
                         continue;
                     }
-                    for (Request r : batch) {
+                    List<Request> candidates = RoutingKeys.BROADCAST.equals(record.key())
+                            ? readers : byUser.getOrDefault(record.key(), List.of());
+                    for (Request r : candidates) {
                         if (r.wants(record)) {
                             collect(r, record);
                         }

@@ -1,0 +1,64 @@
+package io.pushfabric.connector.session;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link FrameSink} that keeps what it was sent. It accepts at most {@code capacity} frames; past that
+ * {@link #send} returns false, as a full send queue does. Thread-safe.
+ */
+final class RecordingSink implements FrameSink {
+    private final int capacity;
+    private final List<String> frames = new ArrayList<>();
+    private Integer closeCode;
+    private String closeReason;
+    private int closeCalls;
+
+    RecordingSink(int capacity) {
+        this.capacity = capacity;
+    }
+
+    RecordingSink() {
+        this(Integer.MAX_VALUE);
+    }
+
+    @Override
+    public synchronized boolean send(String text) {
+        if (closeCode != null || frames.size() >= capacity) {
+            return false;
+        }
+        frames.add(text);
+        return true;
+    }
+
+    @Override
+    public synchronized void close(int code, String reason) {
+        closeCalls++;
+        if (closeCode == null) {
+            closeCode = code;
+            closeReason = reason;
+        }
+    }
+
+    @Override
+    public synchronized int queued() {
+        return frames.size();
+    }
+
+    synchronized List<String> frames() {
+        return List.copyOf(frames);
+    }
+
+    /** The close code of the first close, or null while open. */
+    synchronized Integer closeCode() {
+        return closeCode;
+    }
+
+    synchronized String closeReason() {
+        return closeReason;
+    }
+
+    synchronized int closeCalls() {
+        return closeCalls;
+    }
+}
