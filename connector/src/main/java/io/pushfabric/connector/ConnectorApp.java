@@ -3,6 +3,7 @@ package io.pushfabric.connector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushfabric.connector.auth.JwtAuthenticator;
 import io.pushfabric.connector.http.UndertowServer;
+import io.pushfabric.connector.kafka.ControlTopicConsumer;
 import io.pushfabric.connector.kafka.KafkaMarkerLog;
 import io.pushfabric.connector.kafka.KafkaReplayReader;
 import io.pushfabric.connector.kafka.NodeTopicConsumer;
@@ -10,8 +11,10 @@ import io.pushfabric.connector.lease.NodeHeartbeat;
 import io.pushfabric.connector.session.ClientSession;
 import io.pushfabric.connector.session.LocalSessions;
 import io.pushfabric.connector.session.RequestsTopic;
+import io.pushfabric.connector.session.SessionDrain;
 import io.pushfabric.connector.session.SessionLifecycle;
 import io.pushfabric.connector.session.SessionMetrics;
+import io.pushfabric.contracts.AdminCommand;
 import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.NodeId;
@@ -19,6 +22,7 @@ import io.pushfabric.contracts.PushRequestCodec;
 import io.pushfabric.contracts.kafka.TopicAdmin;
 import io.pushfabric.registry.RedisRegistries;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -27,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -57,16 +62,20 @@ public final class ConnectorApp implements AutoCloseable {
     private final NodeHeartbeat heartbeat;
     private final NodeTopicConsumer nodeConsumer;
     private final SessionMetrics metrics;
+    private final SessionDrain drainer;
     private final Deque<AutoCloseable> closeables;
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     private ConnectorApp(ConnectorConfig config, LocalSessions sessions, UndertowServer server, NodeHeartbeat heartbeat,
-                         NodeTopicConsumer nodeConsumer, SessionMetrics metrics, Deque<AutoCloseable> closeables) {
+                         NodeTopicConsumer nodeConsumer, SessionMetrics metrics, SessionDrain drainer,
+                         Deque<AutoCloseable> closeables) {
         this.config = config;
         this.sessions = sessions;
         this.server = server;
         this.heartbeat = heartbeat;
         this.nodeConsumer = nodeConsumer;
         this.metrics = metrics;
+        this.drainer = drainer;
         this.closeables = closeables;
     }
 
@@ -85,6 +94,7 @@ public final class ConnectorApp implements AutoCloseable {
                         Map.of());
                 topics.ensure(nodeTopic, 1, config.topicSettings().replication(), Map.of(
                         TopicConfig.RETENTION_MS_CONFIG, Long.toString(config.topicSettings().nodeTopicRetention().toMillis())));
+                topics.ensure(config.kafka().topics().control(), 1, config.topicSettings().replication(), Map.of());
                 TopicDescription description = topics.describe(requests);
                 topic = new RequestsTopic(description.topicId().toString(), description.partitions().size());
             }
@@ -147,11 +157,28 @@ public final class ConnectorApp implements AutoCloseable {
                     config.session(), metrics, clock, sessionExecutor);
 
             UndertowServer server = new UndertowServer(config.webSocket(), new JwtAuthenticator(config.auth(), clock),
-                    lifecycle, metrics, heartbeat::holdsLease, metricsText, scheduler);
+                    lifecycle, metrics, () -> heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000,
+                    metricsText, scheduler);
+            SessionDrain drainer = new SessionDrain(sessions, scheduler, clock);
+            Duration maxLifetime = config.drain().maxLifetime();
+            if (!maxLifetime.isZero()) {
+                scheduler.scheduleAtFixedRate(() -> drainer.expireOld(maxLifetime), 1, 1, TimeUnit.SECONDS);
+            }
             server.start();
             closeables.push(server);
+            ConnectorApp app = new ConnectorApp(config, sessions, server, heartbeat, nodeConsumer, metrics, drainer,
+                    closeables);
+            ControlTopicConsumer control = new ControlTopicConsumer(consumer(config, "control-" + node),
+                    config.kafka().topics().control(), command -> app.onAdminCommand(command, sessionExecutor));
+            control.seekToEnd();
+            Thread controlThread = thread("pf-control-consumer", control);
+            closeables.push(() -> {
+                control.stop();
+                controlThread.join(10_000);
+            });
+            controlThread.start();
             LOG.info("Connector {} ready on port {}", node, server.port());
-            return new ConnectorApp(config, sessions, server, heartbeat, nodeConsumer, metrics, closeables);
+            return app;
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -199,9 +226,50 @@ public final class ConnectorApp implements AutoCloseable {
         return metrics;
     }
 
-    /** Alive, holding its lease, and reading its node topic. */
+    /** Alive, holding its lease, reading its node topic, and not draining. */
     public boolean isReady() {
-        return heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000;
+        return !draining.get() && heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000;
+    }
+
+    private void onAdminCommand(AdminCommand command, ExecutorService executor) {
+        switch (command.kind()) {
+            case DISCONNECT_USER -> {
+                for (ClientSession s : sessions.sessionsOf(command.user())) {
+                    s.close(CloseCodes.DISCONNECTED_BY_ADMIN, "disconnected by an operator");
+                }
+            }
+            case DRAIN_NODE -> {
+                if (command.node().equals(config.nodeId())) {
+                    executor.execute(this::drain);
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops taking sessions (readiness goes false, upgrades get 503) and moves every client away, spread
+     * over the drain window. The node keeps delivering to each client until its turn comes.
+     *
+     * @return sessions still open when the window (plus 5 s) ended
+     */
+    public int drain() {
+        if (!draining.compareAndSet(false, true)) {
+            return sessions.size();
+        }
+        server.refuseUpgrades();
+        int left = drainer.drain(config.drain().window(), Duration.ofSeconds(5));
+        LOG.info("Drain of {} finished; {} sessions left", config.nodeId(), left);
+        return left;
+    }
+
+    /** What SIGTERM does: drain, then stop. */
+    public void drainAndClose() {
+        drain();
+        close();
+    }
+
+    public boolean isDraining() {
+        return draining.get();
     }
 
     @Override

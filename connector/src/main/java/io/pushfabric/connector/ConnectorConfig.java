@@ -3,6 +3,7 @@ package io.pushfabric.connector;
 import io.pushfabric.connector.auth.AuthSettings;
 import io.pushfabric.connector.http.WebSocketSettings;
 import io.pushfabric.connector.kafka.ReplaySettings;
+import io.pushfabric.connector.session.DrainSettings;
 import io.pushfabric.connector.session.SessionSettings;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.config.Env;
@@ -22,7 +23,8 @@ import java.util.Objects;
  */
 public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocketSettings webSocket,
                               KafkaSettings kafka, RedisSettings redis, AuthSettings auth, SessionSettings session,
-                              ReplaySettings replay, LeaseSettings lease, TopicSettings topicSettings) {
+                              ReplaySettings replay, DrainSettings drain, LeaseSettings lease,
+                              TopicSettings topicSettings) {
 
     /**
      * @param ttl       {@code PUSH_LEASE_TTL_MS} (default 10000): a node silent this long is dead for routing
@@ -65,6 +67,7 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                 AuthSettings.fromEnv(env),
                 SessionSettings.fromEnv(env),
                 ReplaySettings.fromEnv(env),
+                DrainSettings.fromEnv(env),
                 new LeaseSettings(env.millis("PUSH_LEASE_TTL_MS", Duration.ofSeconds(10), Duration.ofMillis(500)),
                         env.millis("PUSH_HEARTBEAT_MS", Duration.ofSeconds(3), Duration.ofMillis(100))),
                 new TopicSettings(env.integer("PUSH_REQUESTS_PARTITIONS", 12, 1, 10_000),
@@ -85,6 +88,6 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
         return "node=" + nodeId + " advertised=" + advertisedAddress + " " + webSocket + " kafka="
                 + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " " + auth + " " + session
-                + " " + replay + " " + lease;
+                + " " + replay + " " + drain + " " + lease;
     }
 }

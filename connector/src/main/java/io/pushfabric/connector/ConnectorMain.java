@@ -29,8 +29,8 @@ public final class ConnectorMain {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ConnectorApp app = ConnectorApp.start(config, meters, meters::scrape, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Shutdown signal received");
-            app.close();
+            LOG.info("Shutdown signal received: draining");
+            app.drainAndClose();
         }, "pf-shutdown"));
     }
 }

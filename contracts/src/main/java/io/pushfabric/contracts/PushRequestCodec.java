@@ -93,7 +93,7 @@ public final class PushRequestCodec {
         if (v == null || !v.isIntegralNumber()) {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field 'v' (version) must be an integer");
         }
-        if (v.asInt() != PushRequest.VERSION) {
+        if (!v.canConvertToInt() || v.intValue() != PushRequest.VERSION) {
             throw new InvalidPushRequestException(Reason.UNSUPPORTED_VERSION,
                     "version " + v.asText() + " is not supported (supported: " + PushRequest.VERSION + ")");
         }

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * The Kafka topic names of one fabric. Defaults: {@code push-requests}, {@code push-requests.dlq},
- * {@code push.node.<nodeId>}. Tests and multi-tenant setups give each fabric its own names.
+ * {@code push.node.<nodeId>}, {@code push-requests.control}. Tests and multi-tenant setups give each fabric its own names.
  */
 public record Topics(String requests, String deadLetter, String nodePrefix) {
     public static final Topics DEFAULT = new Topics("push-requests", "push-requests.dlq", "push.node.");
@@ -22,5 +22,10 @@ public record Topics(String requests, String deadLetter, String nodePrefix) {
 
     public String nodeTopic(NodeId node) {
         return nodePrefix + node.value();
+    }
+
+    /** Operators' commands to every connector: {@code <requests>.control}. */
+    public String control() {
+        return requests + ".control";
     }
 }

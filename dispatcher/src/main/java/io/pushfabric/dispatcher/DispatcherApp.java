@@ -3,12 +3,19 @@ package io.pushfabric.dispatcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushfabric.contracts.PushRequestCodec;
 import io.pushfabric.contracts.kafka.TopicAdmin;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.dispatcher.janitor.NodeJanitor;
 import io.pushfabric.dispatcher.loop.DispatchMetrics;
 import io.pushfabric.dispatcher.loop.PushRequestLoop;
 import io.pushfabric.dispatcher.routing.RouteResolver;
 import io.pushfabric.registry.RedisRegistries;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,25 +37,31 @@ public final class DispatcherApp implements AutoCloseable {
     private final PushRequestLoop loop;
     private final Thread thread;
     private final DispatchMetrics metrics;
+    private final Admin admin;
+    private final ScheduledExecutorService scheduler;
+    private final NodeJanitor janitor;
 
     private DispatcherApp(RedisRegistries redis, KafkaProducer<String, byte[]> producer, PushRequestLoop loop,
-                          Thread thread, DispatchMetrics metrics) {
+                          Thread thread, DispatchMetrics metrics, Admin admin, ScheduledExecutorService scheduler,
+                          NodeJanitor janitor) {
         this.redis = redis;
         this.producer = producer;
         this.loop = loop;
         this.thread = thread;
         this.metrics = metrics;
+        this.admin = admin;
+        this.scheduler = scheduler;
+        this.janitor = janitor;
     }
 
     public static DispatcherApp start(DispatcherConfig config, MeterRegistry meters, Clock clock) {
         LOG.info("Starting dispatcher: {}", config.describe());
         Map<String, Object> base = config.kafka().clientConfig(Map.of());
-        try (Admin admin = Admin.create(base)) {
-            TopicAdmin topics = new TopicAdmin(admin);
-            topics.ensure(config.kafka().topics().requests(), config.topicSettings().requestPartitions(),
-                    config.topicSettings().replication(), Map.of());
-            topics.ensure(config.kafka().topics().deadLetter(), 1, config.topicSettings().replication(), Map.of());
-        }
+        Admin admin = Admin.create(base);
+        TopicAdmin topics = new TopicAdmin(admin);
+        topics.ensure(config.kafka().topics().requests(), config.topicSettings().requestPartitions(),
+                config.topicSettings().replication(), Map.of());
+        topics.ensure(config.kafka().topics().deadLetter(), 1, config.topicSettings().replication(), Map.of());
         RedisRegistries redis = RedisRegistries.connect(config.redis());
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.kafka().clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -66,6 +79,8 @@ public final class DispatcherApp implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
                 ConsumerConfig.CLIENT_ID_CONFIG, "pushfabric-dispatcher")),
                 new StringDeserializer(), new ByteArrayDeserializer());
+        new KafkaClientMetrics(consumer).bindTo(meters);
+        new KafkaClientMetrics(producer).bindTo(meters);
         DispatchMetrics metrics = new DispatchMetrics(meters);
         RouteResolver resolver = new RouteResolver(redis.routes(), redis.nodes(), config.cache(), clock);
         PushRequestLoop loop = new PushRequestLoop(consumer, producer, config.kafka().topics(),
@@ -74,7 +89,36 @@ public final class DispatcherApp implements AutoCloseable {
         Thread thread = new Thread(loop, "pf-dispatch-loop");
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Dispatch loop died", e));
         thread.start();
-        return new DispatcherApp(redis, producer, loop, thread, metrics);
+        NodeJanitor janitor = new NodeJanitor(redis.nodes(), redis.routes(), redis.lock(),
+                node -> deleteTopic(admin, config.kafka().topics().nodeTopic(node)), config.janitor().grace(), clock);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pf-janitor");
+            t.setDaemon(true);
+            t.setUncaughtExceptionHandler((th, e) -> LOG.error("Janitor thread died", e));
+            return t;
+        });
+        long every = config.janitor().interval().toMillis();
+        scheduler.scheduleWithFixedDelay(janitor, every, every, TimeUnit.MILLISECONDS);
+        return new DispatcherApp(redis, producer, loop, thread, metrics, admin, scheduler, janitor);
+    }
+
+    private static void deleteTopic(Admin admin, String topic) {
+        try {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                throw new IllegalStateException("cannot delete " + topic + ": " + e.getCause(), e.getCause());
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka did not delete " + topic + " within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs one janitor pass now (operators' {@code status} and tests use it). */
+    public void runJanitor() {
+        janitor.run();
     }
 
     /** True once this instance has taken part in a group assignment. */
@@ -92,6 +136,7 @@ public final class DispatcherApp implements AutoCloseable {
 
     @Override
     public void close() {
+        scheduler.shutdownNow();
         loop.stop();
         try {
             thread.join(30_000);
@@ -99,6 +144,7 @@ public final class DispatcherApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close();
+        admin.close();
         redis.close();
         LOG.info("Dispatcher stopped");
     }

@@ -15,7 +15,15 @@ import java.util.Objects;
  */
 public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String groupId, TopicSettings topicSettings,
                                int maxPayloadBytes, Duration dedupeWindow, CacheSettings cache,
-                               Duration maxRetryBackoff, int httpPort) {
+                               Duration maxRetryBackoff, int httpPort, JanitorSettings janitor) {
+
+    /**
+     * @param interval {@code PUSH_JANITOR_INTERVAL_MS} (default 30000): how often one dispatcher looks for dead nodes
+     * @param grace    {@code PUSH_JANITOR_GRACE_MS} (default 300000): how long a node must have been silent before
+     *                 its routes and topic are removed; a node restarting within it keeps everything
+     */
+    public record JanitorSettings(Duration interval, Duration grace) {
+    }
 
     /**
      * Used only when the dispatcher creates a missing topic.
@@ -46,7 +54,9 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
                         env.millis("PUSH_ROUTE_CACHE_TTL_MS", Duration.ofSeconds(60), Duration.ofMillis(1)),
                         env.millis("PUSH_LIVE_NODES_TTL_MS", Duration.ofSeconds(1), Duration.ZERO)),
                 env.millis("PUSH_RETRY_MAX_BACKOFF_MS", Duration.ofSeconds(5), Duration.ofMillis(100)),
-                env.integer("PUSH_HTTP_PORT", 8090, 0, 65535));
+                env.integer("PUSH_HTTP_PORT", 8090, 0, 65535),
+                new JanitorSettings(env.millis("PUSH_JANITOR_INTERVAL_MS", Duration.ofSeconds(30), Duration.ofMillis(100)),
+                        env.millis("PUSH_JANITOR_GRACE_MS", Duration.ofMinutes(5), Duration.ZERO)));
     }
 
     /** One line for the start-up log, secrets hidden. */
@@ -54,6 +64,6 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
         return "kafka=" + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " group=" + groupId
                 + " maxPayloadBytes=" + maxPayloadBytes + " dedupeWindow=" + dedupeWindow + " cache=" + cache
-                + " httpPort=" + httpPort;
+                + " httpPort=" + httpPort + " " + janitor;
     }
 }

@@ -75,6 +75,11 @@ public final class RedisKeys {
         return prefix + "dedupe:{" + messageId + "}";
     }
 
+    /** A cluster-wide lock, e.g. the janitor's. */
+    public String lock(String name) {
+        return prefix + "lock:{" + name + "}";
+    }
+
     static String member(SessionRoute route) {
         return route.sessionId() + MEMBER_SEPARATOR + route.user().value();
     }

@@ -8,12 +8,14 @@ public final class RedisRegistries implements AutoCloseable {
     private final RouteRegistry routes;
     private final NodeRegistry nodes;
     private final DedupeWindow dedupe;
+    private final ClusterLock lock;
 
     private RedisRegistries(RedissonClient redisson, RedisKeys keys) {
         this.redisson = redisson;
         this.routes = new RedisRouteRegistry(redisson, keys);
         this.nodes = new RedisNodeRegistry(redisson, keys);
         this.dedupe = new RedisDedupeWindow(redisson, keys);
+        this.lock = new RedisClusterLock(redisson, keys);
     }
 
     public static RedisRegistries connect(RedisSettings settings) {
@@ -30,6 +32,10 @@ public final class RedisRegistries implements AutoCloseable {
 
     public DedupeWindow dedupe() {
         return dedupe;
+    }
+
+    public ClusterLock lock() {
+        return lock;
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.Date;
 
 /**
  * Checks the JWT a client presents at the WebSocket upgrade: HMAC-signed (HS256 and up) with the
- * shared secret, not expired, and, when configured, from the expected issuer for the expected audience.
+ * shared secret, carrying an expiry that has not passed, and, when configured, from the expected issuer
+ * for the expected audience.
  * The {@code sub} claim is the user id.
  */
 public final class JwtAuthenticator {
@@ -44,7 +45,7 @@ public final class JwtAuthenticator {
         JwtParserBuilder builder = Jwts.parser()
                 .verifyWith(Keys.hmacShaKeyFor(settings.secret().getBytes(StandardCharsets.UTF_8)))
                 .clock(() -> Date.from(clock.instant()))
-                .clockSkewSeconds(settings.clockSkew().toSeconds());
+                .clockSkewSeconds((settings.clockSkew().toMillis() + 999) / 1000);
         if (settings.issuer() != null) {
             builder.requireIssuer(settings.issuer());
         }
@@ -61,8 +62,8 @@ public final class JwtAuthenticator {
         try {
             Claims claims = parser.parseSignedClaims(token.trim()).getPayload();
             String subject = claims.getSubject();
-            if (subject == null) {
-                return Result.refused(Failure.BAD_CLAIMS);
+            if (subject == null || claims.getExpiration() == null) {
+                return Result.refused(Failure.BAD_CLAIMS); // a token that never expires is not accepted
             }
             return Result.ok(new UserId(subject));
         } catch (ExpiredJwtException e) {

@@ -70,6 +70,7 @@ public final class ClientSession {
             }
             if (pending != null) {
                 if (pending.size() >= pendingLimit) {
+                    metrics.slowConsumer();
                     closeLocked(CloseCodes.SLOW_CONSUMER, "too many deliveries while the session was starting");
                     return;
                 }

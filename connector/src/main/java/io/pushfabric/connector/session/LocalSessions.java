@@ -41,7 +41,12 @@ public final class LocalSessions {
         synchronized (broadcastLock) {
             session.raiseFence(broadcastPartition, broadcastNext);
             all.add(session);
-            byUser.computeIfAbsent(session.user(), u -> ConcurrentHashMap.newKeySet()).add(session);
+            // Add inside compute: a concurrent detach of the user's last session cannot drop this set.
+            byUser.compute(session.user(), (u, set) -> {
+                Set<ClientSession> sessions = set == null ? ConcurrentHashMap.newKeySet() : set;
+                sessions.add(session);
+                return sessions;
+            });
             return broadcastNext;
         }
     }

@@ -175,9 +175,12 @@ public final class SessionLifecycle {
                 .orTimeout(settings.resumeTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .handle((result, error) -> {
                     if (error != null) {
-                        LOG.warn("Replay for {} failed: {}", session, error.toString());
+                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        boolean timedOut = cause instanceof java.util.concurrent.TimeoutException;
+                        LOG.warn("Replay for {} failed: {}", session, cause.toString());
                         metrics.notRecovered();
-                        return opening(session, false, "replay_failed", fresh, List.of());
+                        return opening(session, false, timedOut ? "replay_timeout" : "replay_failed", fresh, List.of());
                     }
                     if (result instanceof ReplaySource.Result.Incomplete incomplete) {
                         metrics.notRecovered();

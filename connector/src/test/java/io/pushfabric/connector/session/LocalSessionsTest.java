@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class LocalSessionsTest {
@@ -169,12 +168,6 @@ class LocalSessionsTest {
      * same user and checks the outcome. On a 2-core machine about 1 round in 300 loses the new session.
      */
     @Test
-    @Disabled("BUG: LocalSessions.attach adds to the set returned by byUser.computeIfAbsent outside the map's "
-            + "compute, while detach (not under broadcastLock) removes the user's mapping in computeIfPresent when "
-            + "the set becomes empty. If the user's last session detaches between those two steps, the new session "
-            + "is added to an orphaned set: it is in all/snapshot() and gets broadcasts, but deliver() and "
-            + "sessionsOf() never see it, so every user message to it is silently lost (e.g. a page reload on the "
-            + "same node). Fix: do the add inside byUser.compute(...), or take the same lock in detach")
     void sessionAttachedWhileTheUsersLastSessionDetachesStillGetsUserDeliveries() throws Exception {
         int rounds = 200_000;
         CyclicBarrier go = new CyclicBarrier(2);

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -338,9 +337,6 @@ class SessionLifecycleTest {
         }
 
         @Test
-        @Disabled("BUG: SessionSettings documents that a resume taking longer than PUSH_RESUME_TIMEOUT_MS ends with "
-                + "recovered:false, reason:\"replay_timeout\", but SessionLifecycle.resume maps every replay error, "
-                + "including the TimeoutException from orTimeout(resumeTimeout), to reason \"replay_failed\"")
         void replayThatNeverAnswersIsReportedAsATimeout() {
             RecordingSink sink = new RecordingSink();
             SessionSettings quick = new SessionSettings(100, Duration.ofMillis(100));

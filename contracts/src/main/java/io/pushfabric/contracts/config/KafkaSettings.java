@@ -16,6 +16,10 @@ import java.util.Objects;
  *                         property: {@code KAFKA_SECURITY_PROTOCOL=SSL} becomes {@code security.protocol=SSL}
  */
 public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, String> clientProperties) {
+    /** Properties whose values are credentials: passwords, JAAS configs, secrets, PEM keys and certificates, tokens. */
+    private static final java.util.regex.Pattern SECRET_KEYS =
+            java.util.regex.Pattern.compile("password|jaas|secret|\\.key$|keystore\\.key|certificate|token|credential");
+
     public KafkaSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(topics, "topics");
@@ -47,8 +51,7 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
     /** The pass-through properties with secrets hidden, for the start-up log line. */
     public Map<String, String> redacted() {
         Map<String, String> shown = new HashMap<>();
-        clientProperties.forEach((k, v) -> shown.put(k,
-                k.contains("password") || k.contains("jaas") || k.contains("secret") ? "****" : v));
+        clientProperties.forEach((k, v) -> shown.put(k, SECRET_KEYS.matcher(k).find() ? "****" : v));
         return shown;
     }
 }

@@ -11,7 +11,6 @@ import io.pushfabric.contracts.UserId;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -107,9 +106,7 @@ public final class FrameCodec {
             }
             case "welcome": {
                 Map<Integer, Long> positions = new TreeMap<>();
-                Iterator<Map.Entry<String, JsonNode>> it = n.path("positions").fields();
-                while (it.hasNext()) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : n.path("positions").properties()) {
                     positions.put(Integer.parseInt(e.getKey()), e.getValue().asLong());
                 }
                 return new ServerFrame.Welcome(n.path("session").asText(), new NodeId(n.path("node").asText()),

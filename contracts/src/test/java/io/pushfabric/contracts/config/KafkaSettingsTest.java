@@ -67,4 +67,15 @@ class KafkaSettingsTest {
                 .containsEntry("linger.ms", "5")
                 .containsEntry("bootstrap.servers", "broker:9092");
     }
+
+    @Test
+    void redactedHidesAPemPrivateKey() {
+        String pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+        KafkaSettings settings = KafkaSettings.fromEnv(new Env(Map.of(
+                "KAFKA_SSL_KEYSTORE_TYPE", "PEM",
+                "KAFKA_SSL_KEYSTORE_KEY", pem)));
+
+        assertThat(settings.redacted()).containsEntry("ssl.keystore.type", "PEM");
+        assertThat(settings.redacted().get("ssl.keystore.key")).isEqualTo("****");
+    }
 }

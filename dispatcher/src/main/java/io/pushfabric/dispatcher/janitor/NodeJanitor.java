@@ -1,0 +1,72 @@
+package io.pushfabric.dispatcher.janitor;
+
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.registry.ClusterLock;
+import io.pushfabric.registry.NodeInfo;
+import io.pushfabric.registry.NodeRegistry;
+import io.pushfabric.registry.RouteRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cleans up after connector nodes that died: once a node's lease has been gone for the grace period,
+ * its routes are removed (each by compare-and-delete), its node topic is deleted and it is forgotten.
+ * One dispatcher at a time does it (a cluster lock). A node that comes back within the grace period
+ * keeps everything; one that comes back later simply recreates its topic.
+ */
+public final class NodeJanitor implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeJanitor.class);
+    private static final Duration LOCK_LEASE = Duration.ofSeconds(60);
+
+    private final NodeRegistry nodes;
+    private final RouteRegistry routes;
+    private final ClusterLock lock;
+    private final Consumer<NodeId> deleteNodeTopic;
+    private final Duration grace;
+    private final Clock clock;
+
+    public NodeJanitor(NodeRegistry nodes, RouteRegistry routes, ClusterLock lock, Consumer<NodeId> deleteNodeTopic,
+                       Duration grace, Clock clock) {
+        this.nodes = nodes;
+        this.routes = routes;
+        this.lock = lock;
+        this.deleteNodeTopic = deleteNodeTopic;
+        this.grace = grace;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run() {
+        try {
+            lock.runExclusively("janitor", LOCK_LEASE, this::sweep);
+        } catch (RuntimeException e) {
+            LOG.warn("Janitor pass failed; next pass retries: {}", e.toString());
+        }
+    }
+
+    /** One pass; package-visible for tests. @return how many dead nodes were cleaned up */
+    int sweep() {
+        int cleaned = 0;
+        Set<NodeId> live = nodes.liveNodes();
+        long now = clock.millis();
+        for (NodeInfo node : nodes.knownNodes()) {
+            if (live.contains(node.id()) || now - node.heartbeatAt() < grace.toMillis()) {
+                continue;
+            }
+            if (nodes.liveNodes().contains(node.id())) {
+                continue; // came back while we looked
+            }
+            int removed = routes.removeAllOn(node.id());
+            deleteNodeTopic.accept(node.id());
+            nodes.forget(node.id());
+            cleaned++;
+            LOG.info("Cleaned up dead node {} (last heartbeat {} ms ago): {} routes removed, topic deleted",
+                    node.id(), now - node.heartbeatAt(), removed);
+        }
+        return cleaned;
+    }
+}
