@@ -1,0 +1,265 @@
+package io.pushfabric.launcher;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushfabric.connector.ConnectorApp;
+import io.pushfabric.connector.ConnectorConfig;
+import io.pushfabric.connector.auth.AuthSettings;
+import io.pushfabric.connector.auth.TokenIssuer;
+import io.pushfabric.contracts.Topics;
+import io.pushfabric.contracts.UserId;
+import io.pushfabric.contracts.config.Env;
+import io.pushfabric.contracts.publish.PushPublisher;
+import io.pushfabric.dispatcher.DispatcherApp;
+import io.pushfabric.dispatcher.DispatcherConfig;
+import io.pushfabric.dispatcher.http.StatusServer;
+import io.pushfabric.embedded.EmbeddedKafka;
+import io.pushfabric.embedded.FreePorts;
+import io.pushfabric.embedded.RedisServerProcess;
+import io.pushfabric.launcher.front.FrontApi;
+import io.pushfabric.launcher.front.UndertowFront;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole fabric in this JVM: an embedded Kafka broker, a redis-server child process, a dispatcher,
+ * the connectors and a front ({@link UndertowFront}). Used by {@code pushfabric dev} and by tests.
+ *
+ * <p>Start order: Kafka, Redis, dispatcher (it creates {@code push-requests} with
+ * {@value #REQUEST_PARTITIONS} partitions), publisher, front, connectors. {@link #close()} stops them in
+ * reverse order: connectors, front, dispatcher, Redis (its process, by PID), Kafka.
+ */
+public final class DevFabric implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DevFabric.class);
+
+    /**
+     * Signs every dev token. It is in the source code, so a token signed with it proves nothing: never
+     * configure a real connector with it.
+     */
+    public static final String DEV_ONLY_JWT_SECRET = "pushfabric-DEV-ONLY-jwt-secret-public-in-source-code";
+    public static final String REDIS_KEY_PREFIX = "pf:";
+    public static final int REQUEST_PARTITIONS = 12;
+    /** Validity of the tokens the dev page gets from {@code /api/token}. */
+    public static final Duration PAGE_TOKEN_VALIDITY = Duration.ofHours(1);
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final Duration DISPATCHER_ASSIGNMENT_WAIT = Duration.ofSeconds(30);
+
+    private final Deque<AutoCloseable> running;
+    private final String kafkaBootstrap;
+    private final Path kafkaDataDir;
+    private final String redisUri;
+    private final Map<String, Integer> connectorPorts;
+    private final int dispatcherPort;
+    private final URI frontUri;
+    private final TokenIssuer tokens;
+    private final List<String> notes;
+
+    private DevFabric(Deque<AutoCloseable> running, String kafkaBootstrap, Path kafkaDataDir, String redisUri,
+                      Map<String, Integer> connectorPorts, int dispatcherPort, URI frontUri, TokenIssuer tokens,
+                      List<String> notes) {
+        this.running = running;
+        this.kafkaBootstrap = kafkaBootstrap;
+        this.kafkaDataDir = kafkaDataDir;
+        this.redisUri = redisUri;
+        this.connectorPorts = Map.copyOf(connectorPorts);
+        this.dispatcherPort = dispatcherPort;
+        this.frontUri = frontUri;
+        this.tokens = tokens;
+        this.notes = List.copyOf(notes);
+    }
+
+    public static DevFabric start(DevOptions options) {
+        return start(options, Clock.systemUTC());
+    }
+
+    /** Starts everything and returns once the front accepts connections; on failure stops what it started. */
+    public static DevFabric start(DevOptions options, Clock clock) {
+        if (options.frontPort() != 0 && !FreePorts.isFree(options.frontPort())) {
+            throw new IllegalStateException("Front port " + options.frontPort()
+                    + " is already in use; choose another with --port");
+        }
+        long started = System.nanoTime();
+        List<String> notes = new ArrayList<>();
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        try {
+            int kafkaPort = choosePort("Kafka", options.kafkaPort(), notes);
+            Path dataDir = options.kafkaDataDir() == null ? null : options.kafkaDataDir().toAbsolutePath();
+            EmbeddedKafka.Builder kafkaBuilder = EmbeddedKafka.builder().port(kafkaPort);
+            EmbeddedKafka kafka = (dataDir == null ? kafkaBuilder : kafkaBuilder.dataDir(dataDir)).start();
+            running.push(kafka);
+
+            RedisServerProcess redis = RedisServerProcess.start(choosePort("Redis", options.redisPort(), notes));
+            running.push(redis);
+
+            Map<String, String> common = Map.of(
+                    "PUSH_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
+                    "PUSH_REDIS", redis.uri(),
+                    "PUSH_REDIS_PREFIX", REDIS_KEY_PREFIX,
+                    "PUSH_JWT_SECRET", DEV_ONLY_JWT_SECRET,
+                    "PUSH_REQUESTS_PARTITIONS", Integer.toString(REQUEST_PARTITIONS),
+                    "PUSH_TOPIC_REPLICATION", "1");
+
+            int dispatcherPort = choosePort("Dispatcher status", options.dispatcherPort(), notes);
+            DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(
+                    with(common, Map.of("PUSH_HTTP_PORT", Integer.toString(dispatcherPort))));
+            SimpleMeterRegistry dispatcherMeters = new SimpleMeterRegistry();
+            DispatcherApp dispatcher = DispatcherApp.start(dispatcherConfig, dispatcherMeters, clock);
+            running.push(dispatcher);
+            StatusServer status = new StatusServer(dispatcherPort, dispatcher::isRunning,
+                    () -> dispatcher.isRunning() && dispatcher.isAssigned(), dispatcherMeters::getMetersAsString);
+            status.start();
+            running.push(status);
+
+            Map<String, Integer> connectorPorts = new LinkedHashMap<>();
+            for (int i = 0; i < options.connectorPorts().size(); i++) {
+                String node = DevOptions.nodeName(i);
+                connectorPorts.put(node, choosePort("Connector " + node, options.connectorPorts().get(i), notes));
+            }
+
+            // The front goes up before the connectors, as a load balancer would, so that it goes down after
+            // them: their "going away" close frames still reach the clients through it.
+            PushPublisher publisher = PushPublisher.create(kafka.bootstrapServers(), Topics.DEFAULT.requests());
+            running.push(publisher);
+            TokenIssuer tokens = new TokenIssuer(devAuth(DEV_ONLY_JWT_SECRET), clock);
+            FrontApi api = new FrontApi(tokens::issue, PAGE_TOKEN_VALIDITY, publisher::publish, clock);
+            List<URI> backends = connectorPorts.values().stream()
+                    .map(port -> URI.create("http://" + LOOPBACK + ":" + port)).toList();
+            UndertowFront front = UndertowFront.start(options.host(), options.frontPort(), backends, api);
+            running.push(front);
+
+            for (Map.Entry<String, Integer> node : connectorPorts.entrySet()) {
+                String port = Integer.toString(node.getValue());
+                ConnectorConfig config = ConnectorConfig.fromEnv(with(common, Map.of(
+                        "PUSH_NODE_ID", node.getKey(),
+                        "PUSH_HOST", LOOPBACK,
+                        "PUSH_PORT", port,
+                        "PUSH_ADVERTISED_ADDRESS", LOOPBACK + ":" + port)));
+                SimpleMeterRegistry meters = new SimpleMeterRegistry();
+                running.push(ConnectorApp.start(config, meters, meters::getMetersAsString, clock));
+            }
+
+            awaitAssigned(dispatcher);
+            String shownHost = options.host().equals("0.0.0.0") ? "localhost" : options.host();
+            DevFabric fabric = new DevFabric(running, kafka.bootstrapServers(), dataDir, redis.uri(), connectorPorts,
+                    status.port(), URI.create("http://" + shownHost + ":" + front.port() + "/"), tokens, notes);
+            LOG.info("Dev fabric ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return fabric;
+        } catch (RuntimeException | Error e) {
+            closeAll(running);
+            throw e;
+        }
+    }
+
+    /** Auth settings with only a secret, as the dev connectors use them. */
+    public static AuthSettings devAuth(String secret) {
+        return AuthSettings.fromEnv(new Env(Map.of("PUSH_JWT_SECRET", secret)));
+    }
+
+    /** The dev page, e.g. {@code http://127.0.0.1:8080/}. */
+    public URI frontUri() {
+        return frontUri;
+    }
+
+    /** Where clients connect: the front's {@code /ws}, proxied to a connector. */
+    public URI webSocketUri() {
+        return URI.create("ws://" + frontUri.getHost() + ":" + frontUri.getPort() + "/ws");
+    }
+
+    /** Each connector's own WebSocket endpoint, bypassing the front, by node id. */
+    public Map<String, URI> connectorUris() {
+        Map<String, URI> uris = new LinkedHashMap<>();
+        connectorPorts.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                uris.put(e.getKey(), URI.create("ws://" + LOOPBACK + ":" + e.getValue() + "/ws")));
+        return uris;
+    }
+
+    public URI dispatcherStatusUri() {
+        return URI.create("http://" + LOOPBACK + ":" + dispatcherPort + "/readyz");
+    }
+
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    /** Kafka's data directory when it is kept across runs; empty for a temporary one. */
+    public Optional<Path> kafkaDataDir() {
+        return Optional.ofNullable(kafkaDataDir);
+    }
+
+    public String redisUri() {
+        return redisUri;
+    }
+
+    /** A token the connectors of this fabric accept. */
+    public String token(UserId user, Duration validity) {
+        return tokens.issue(user, validity);
+    }
+
+    /** Ports that were taken and replaced by free ones, one sentence each. */
+    public List<String> notes() {
+        return notes;
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Stopping the dev fabric");
+        closeAll(running);
+        LOG.info("Dev fabric stopped");
+    }
+
+    private static void closeAll(Deque<AutoCloseable> running) {
+        while (!running.isEmpty()) {
+            AutoCloseable next = running.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                LOG.warn("Error stopping {}: {}", next.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /** The first publish should not wait for a consumer-group join: wait for it here, bounded. */
+    private static void awaitAssigned(DispatcherApp dispatcher) {
+        long deadline = System.nanoTime() + DISPATCHER_ASSIGNMENT_WAIT.toNanos();
+        try {
+            while (!dispatcher.isAssigned() && dispatcher.isRunning() && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(50); // start-up poll, bounded by the deadline
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!dispatcher.isAssigned()) {
+            LOG.warn("The dispatcher has no partitions yet after {}; pushes wait until it has", DISPATCHER_ASSIGNMENT_WAIT);
+        }
+    }
+
+    private static int choosePort(String what, int preferred, List<String> notes) {
+        if (preferred == 0) {
+            return FreePorts.pick();
+        }
+        if (FreePorts.isFree(preferred)) {
+            return preferred;
+        }
+        int port = FreePorts.pick();
+        notes.add(what + " port " + preferred + " is taken; using " + port + " instead");
+        return port;
+    }
+
+    private static Map<String, String> with(Map<String, String> base, Map<String, String> extra) {
+        Map<String, String> all = new HashMap<>(base);
+        all.putAll(extra);
+        return all;
+    }
+}
