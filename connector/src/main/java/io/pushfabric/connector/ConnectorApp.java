@@ -118,14 +118,14 @@ public final class ConnectorApp implements AutoCloseable {
             NodeTopicConsumer nodeConsumer = new NodeTopicConsumer(consumer(config, "node-" + node), nodeTopic,
                     sessions, metrics, node, clock);
             nodeConsumer.seekToEnd();
-            Thread consumerThread = thread("pf-node-consumer", nodeConsumer);
+            Thread consumerThread = thread("pf-node-consumer-" + node, nodeConsumer);
             closeables.push(() -> {
                 nodeConsumer.stop();
                 consumerThread.join(10_000);
             });
             consumerThread.start();
 
-            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, named("pf-connector-timer"));
+            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, named("pf-timer-" + node));
             closeables.push(() -> {
                 scheduler.shutdownNow();
                 scheduler.awaitTermination(5, TimeUnit.SECONDS);
@@ -148,7 +148,7 @@ public final class ConnectorApp implements AutoCloseable {
             KafkaReplayReader replay = new KafkaReplayReader(() -> consumer(config, "replay-" + node), requests,
                     new PushRequestCodec(), redis.dedupe(), config.replay(), clock);
             closeables.push(replay);
-            ExecutorService sessionExecutor = Executors.newFixedThreadPool(8, named("pf-session"));
+            ExecutorService sessionExecutor = Executors.newFixedThreadPool(8, named("pf-session-" + node));
             closeables.push(() -> {
                 sessionExecutor.shutdown();
                 sessionExecutor.awaitTermination(10, TimeUnit.SECONDS);
@@ -171,7 +171,7 @@ public final class ConnectorApp implements AutoCloseable {
             ControlTopicConsumer control = new ControlTopicConsumer(consumer(config, "control-" + node),
                     config.kafka().topics().control(), command -> app.onAdminCommand(command, sessionExecutor));
             control.seekToEnd();
-            Thread controlThread = thread("pf-control-consumer", control);
+            Thread controlThread = thread("pf-control-" + node, control);
             closeables.push(() -> {
                 control.stop();
                 controlThread.join(10_000);

@@ -56,31 +56,55 @@ public final class DispatcherApp implements AutoCloseable {
 
     public static DispatcherApp start(DispatcherConfig config, MeterRegistry meters, Clock clock) {
         LOG.info("Starting dispatcher: {}", config.describe());
+        // Distinct client ids per instance, so metrics and broker quotas tell instances apart.
+        String instance = java.util.UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> base = config.kafka().clientConfig(Map.of());
-        Admin admin = Admin.create(base);
-        TopicAdmin topics = new TopicAdmin(admin);
-        topics.ensure(config.kafka().topics().requests(), config.topicSettings().requestPartitions(),
-                config.topicSettings().replication(), Map.of());
-        topics.ensure(config.kafka().topics().deadLetter(), 1, config.topicSettings().replication(), Map.of());
-        RedisRegistries redis = RedisRegistries.connect(config.redis());
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.kafka().clientConfig(Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.CLIENT_ID_CONFIG, "pushfabric-dispatcher")),
-                new StringSerializer(), new ByteArraySerializer());
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config.kafka().clientConfig(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
-                ConsumerConfig.CLIENT_ID_CONFIG, "pushfabric-dispatcher")),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        new KafkaClientMetrics(consumer).bindTo(meters);
-        new KafkaClientMetrics(producer).bindTo(meters);
+        java.util.Deque<AutoCloseable> opened = new java.util.ArrayDeque<>();
+        try {
+            Admin admin = Admin.create(base);
+            opened.push(admin);
+            TopicAdmin topics = new TopicAdmin(admin);
+            topics.ensure(config.kafka().topics().requests(), config.topicSettings().requestPartitions(),
+                    config.topicSettings().replication(), Map.of());
+            topics.ensure(config.kafka().topics().deadLetter(), 1, config.topicSettings().replication(), Map.of());
+            RedisRegistries redis = RedisRegistries.connect(config.redis());
+            opened.push(redis);
+            KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.kafka().clientConfig(Map.of(
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.LINGER_MS_CONFIG, 1,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                    ProducerConfig.CLIENT_ID_CONFIG, "pushfabric-dispatcher-producer-" + instance)),
+                    new StringSerializer(), new ByteArraySerializer());
+            opened.push(producer);
+            KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config.kafka().clientConfig(Map.of(
+                    ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
+                    ConsumerConfig.CLIENT_ID_CONFIG, "pushfabric-dispatcher-consumer-" + instance)),
+                    new StringDeserializer(), new ByteArrayDeserializer());
+            opened.push(consumer);
+            new KafkaClientMetrics(consumer).bindTo(meters);
+            new KafkaClientMetrics(producer).bindTo(meters);
+            return start(config, meters, clock, admin, redis, producer, consumer);
+        } catch (RuntimeException e) {
+            while (!opened.isEmpty()) {
+                try {
+                    opened.pop().close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static DispatcherApp start(DispatcherConfig config, MeterRegistry meters, Clock clock, Admin admin,
+                                       RedisRegistries redis, KafkaProducer<String, byte[]> producer,
+                                       KafkaConsumer<String, byte[]> consumer) {
         DispatchMetrics metrics = new DispatchMetrics(meters);
         RouteResolver resolver = new RouteResolver(redis.routes(), redis.nodes(), config.cache(), clock);
         PushRequestLoop loop = new PushRequestLoop(consumer, producer, config.kafka().topics(),

@@ -125,6 +125,41 @@ class DevFabricTest {
         assertThat(page.body()).contains("pushfabric dev").contains("/api/token").contains("/api/publish");
     }
 
+    @Test
+    void statusCommandListsBothNodesLiveWithTheirSessions() throws Exception {
+        Frames frames = new Frames();
+        WebSocket socket = connect(tokenFromApi("status-watcher"), frames);
+        assertThat(frames.next().path("type").asText()).isEqualTo("welcome");
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new PushfabricCli()).setOut(new java.io.PrintWriter(out));
+        org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+            out.getBuffer().setLength(0);
+            int exit = cli.execute("status", "--bootstrap", fabric.kafkaBootstrap(), "--redis", fabric.redisUri());
+            assertThat(exit).isZero();
+            assertThat(out.toString()).containsPattern("node-a\\s+live").containsPattern("node-b\\s+live")
+                    .contains("2 live node(s), 1 session(s)").contains("dispatcher lag: 0");
+        });
+        socket.abort();
+    }
+
+    @Test
+    void adminCommandDisconnectsTheUserOnEveryNode() throws Exception {
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        Frames frames = new Frames() {
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closed.complete(statusCode);
+                return null;
+            }
+        };
+        connect(tokenFromApi("troublemaker"), frames);
+        assertThat(frames.next().path("type").asText()).isEqualTo("welcome");
+        int exit = new picocli.CommandLine(new PushfabricCli()).execute("admin", "--bootstrap", fabric.kafkaBootstrap(),
+                "--disconnect-user", "troublemaker");
+        assertThat(exit).isZero();
+        assertThat(closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(4002);
+    }
+
     private static String tokenFromApi(String user) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(fabric.frontUri()
                         .resolve("/api/token?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8))).build(),
@@ -160,7 +195,7 @@ class DevFabricTest {
     }
 
     /** Collects whole text frames as JSON. */
-    private static final class Frames implements WebSocket.Listener {
+    private static class Frames implements WebSocket.Listener {
         private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
         private final StringBuilder partial = new StringBuilder();
 

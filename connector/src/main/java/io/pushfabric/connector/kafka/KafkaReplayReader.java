@@ -60,7 +60,7 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
         this.clock = clock;
         for (int i = 0; i < settings.workers(); i++) {
             Worker worker = new Worker(consumers.get());
-            Thread thread = new Thread(worker, "pf-replay-" + i);
+            Thread thread = new Thread(worker, "pf-replay-" + topic + "-" + i);
             thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Replay worker died", e));
             workers.add(worker);
             thread.start();

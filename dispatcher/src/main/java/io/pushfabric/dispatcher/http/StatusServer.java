@@ -23,7 +23,13 @@ public final class StatusServer implements AutoCloseable {
         server.createContext("/healthz", ex -> reply(ex, alive.getAsBoolean(), "ok\n", "dead\n"));
         server.createContext("/readyz", ex -> reply(ex, ready.getAsBoolean(), "ready\n", "not ready\n"));
         server.createContext("/metrics", ex -> reply(ex, true, metrics.get(), ""));
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> new Thread(r, "pf-status-http")));
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pf-status-http");
+            t.setDaemon(true);
+            t.setUncaughtExceptionHandler((th, e) -> org.slf4j.LoggerFactory.getLogger(StatusServer.class)
+                    .error("Status server thread died", e));
+            return t;
+        }));
     }
 
     public void start() {
