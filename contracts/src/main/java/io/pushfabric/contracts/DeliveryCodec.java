@@ -20,22 +20,7 @@ public final class DeliveryCodec {
             g.writeNumberField("v", 1);
             g.writeNumberField("partition", delivery.position().partition());
             g.writeNumberField("offset", delivery.position().offset());
-            if (r.isBroadcast()) {
-                g.writeBooleanField("broadcast", true);
-            } else {
-                g.writeStringField("user", r.user().value());
-            }
-            if (r.messageId() != null) {
-                g.writeStringField("messageId", r.messageId());
-            }
-            if (r.createdAt() != null) {
-                g.writeNumberField("createdAt", r.createdAt());
-            }
-            if (r.expiresAt() != null) {
-                g.writeNumberField("expiresAt", r.expiresAt());
-            }
-            g.writeFieldName("payload");
-            Json.MAPPER.writeTree(g, r.payload());
+            PushRequestJson.writeFields(g, r, true);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

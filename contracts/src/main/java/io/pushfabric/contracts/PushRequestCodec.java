@@ -41,22 +41,7 @@ public final class PushRequestCodec {
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", PushRequest.VERSION);
-            if (request.isBroadcast()) {
-                g.writeBooleanField("broadcast", true);
-            } else {
-                g.writeStringField("user", request.user().value());
-            }
-            if (request.messageId() != null) {
-                g.writeStringField("messageId", request.messageId());
-            }
-            if (request.createdAt() != null) {
-                g.writeNumberField("createdAt", request.createdAt());
-            }
-            if (request.expiresAt() != null) {
-                g.writeNumberField("expiresAt", request.expiresAt());
-            }
-            g.writeFieldName("payload");
-            Json.MAPPER.writeTree(g, request.payload());
+            PushRequestJson.writeFields(g, request, true);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

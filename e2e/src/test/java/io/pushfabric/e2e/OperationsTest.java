@@ -168,6 +168,25 @@ class OperationsTest {
     }
 
     @Test
+    void connectionsOlderThanTheMaximumLifetimeAreAskedToReconnectAndResume() {
+        try (Fabric fabric = Fabric.start(1, 1, Map.of("PUSH_MAX_CONNECTION_LIFETIME_MS", "1500"))) {
+            ResilientClient client = new ResilientClient(fabric, "long-lived", i -> fabric.wsUrl(0), 0);
+            client.start().join();
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.welcomes().size() >= 3);
+            fabric.publisher().publish(PushRequest.toUser(UserId.of("long-lived"), Json.MAPPER.createObjectNode())).join();
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.received().size() == 1);
+            assertThat(client.welcomes()).allMatch(ServerFrame.Welcome::recovered);
+            client.stop();
+
+            WsClient once = fabric.connect(0, "short-lived", null);
+            await().atMost(Duration.ofSeconds(20)).until(once::isClosed);
+            assertThat(once.closeCode()).isEqualTo(CloseCodes.LIFETIME_EXPIRED);
+            assertThat(once.frames()).anySatisfy(f -> assertThat(f).isInstanceOfSatisfying(ServerFrame.Reconnect.class,
+                    r -> assertThat(r.reason()).isEqualTo("lifetime")));
+        }
+    }
+
+    @Test
     void metricsEndpointsExposeTheOperatorsSeries() throws Exception {
         try (Fabric fabric = Fabric.start(0, 0, Map.of())) {
             int connectorPort = FreePorts.pick();

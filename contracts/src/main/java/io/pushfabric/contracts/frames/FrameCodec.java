@@ -7,6 +7,7 @@ import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.PushRequest;
+import io.pushfabric.contracts.PushRequestJson;
 import io.pushfabric.contracts.UserId;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -52,19 +53,7 @@ public final class FrameCodec {
         g.writeNumberField("partition", p.position().partition());
         g.writeNumberField("offset", p.position().offset());
         g.writeStringField("node", p.node().value());
-        if (r.isBroadcast()) {
-            g.writeBooleanField("broadcast", true);
-        } else {
-            g.writeStringField("user", r.user().value());
-        }
-        if (r.messageId() != null) {
-            g.writeStringField("messageId", r.messageId());
-        }
-        if (r.createdAt() != null) {
-            g.writeNumberField("createdAt", r.createdAt());
-        }
-        g.writeFieldName("payload");
-        Json.MAPPER.writeTree(g, r.payload());
+        PushRequestJson.writeFields(g, r, false);
     }
 
     private static void writeWelcome(JsonGenerator g, ServerFrame.Welcome w) throws IOException {
