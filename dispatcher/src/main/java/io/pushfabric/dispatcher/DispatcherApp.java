@@ -150,6 +150,20 @@ public final class DispatcherApp implements AutoCloseable {
         return loop.isAssigned();
     }
 
+    /** Ready for traffic: the loop runs, the group has assigned it, and Redis answers. */
+    public boolean isReady() {
+        if (!isRunning() || !isAssigned()) {
+            return false;
+        }
+        try {
+            redis.nodes().liveNodes();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Not ready: Redis does not answer: {}", e.toString());
+            return false;
+        }
+    }
+
     public boolean isRunning() {
         return thread.isAlive();
     }

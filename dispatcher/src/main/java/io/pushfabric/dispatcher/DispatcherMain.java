@@ -27,7 +27,7 @@ public final class DispatcherMain {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DispatcherApp app = DispatcherApp.start(config, meters, Clock.systemUTC());
         StatusServer status = new StatusServer(config.httpPort(), app::isRunning,
-                () -> app.isRunning() && app.isAssigned(), meters::scrape);
+                app::isReady, meters::scrape);
         status.start();
         LOG.info("Dispatcher status endpoints on port {}", status.port());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

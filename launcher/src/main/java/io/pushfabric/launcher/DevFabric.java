@@ -118,7 +118,7 @@ public final class DevFabric implements AutoCloseable {
             DispatcherApp dispatcher = DispatcherApp.start(dispatcherConfig, dispatcherMeters, clock);
             running.push(dispatcher);
             StatusServer status = new StatusServer(dispatcherPort, dispatcher::isRunning,
-                    () -> dispatcher.isRunning() && dispatcher.isAssigned(), dispatcherMeters::getMetersAsString);
+                    dispatcher::isReady, dispatcherMeters::getMetersAsString);
             status.start();
             running.push(status);
 
