@@ -146,7 +146,7 @@ public final class ConnectorApp implements AutoCloseable {
             scheduler.scheduleAtFixedRate(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
 
             KafkaReplayReader replay = new KafkaReplayReader(() -> consumer(config, "replay-" + node), requests,
-                    new PushRequestCodec(), redis.dedupe(), config.replay(), clock);
+                    new PushRequestCodec(config.replay().maxPayloadBytes()), redis.dedupe(), config.replay(), clock);
             closeables.push(replay);
             ExecutorService sessionExecutor = Executors.newFixedThreadPool(8, named("pf-session-" + node));
             closeables.push(() -> {

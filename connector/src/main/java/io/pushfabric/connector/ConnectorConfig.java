@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything a connector is told at start; {@code docs/configuration.md} lists every variable.
+ * Everything a connector is told at start; {@code docs/operations.md} lists every variable.
  *
  * @param nodeId           {@code PUSH_NODE_ID} (default: the host name). Must stay the same across restarts.
  * @param advertisedAddress {@code PUSH_ADVERTISED_ADDRESS} (default host name:port): how others reach this node

@@ -19,7 +19,7 @@ public final class ConnectorMain {
         ConnectorConfig config;
         try {
             config = ConnectorConfig.fromEnv(System.getenv());
-        } catch (ConfigException e) {
+        } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("pushfabric connector: bad configuration: " + e.getMessage());
             System.exit(2);
             return;
@@ -27,6 +27,13 @@ public final class ConnectorMain {
         System.setProperty("pushfabric.node", config.nodeId().value());
         MDC.put("node", config.nodeId().value());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meters.config().commonTags("service", "connector");
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(meters);
         ConnectorApp app = ConnectorApp.start(config, meters, meters::scrape, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown signal received: draining");

@@ -168,6 +168,11 @@ public final class DispatcherApp implements AutoCloseable {
         return thread.isAlive();
     }
 
+    /** Blocks until the dispatch loop has ended, normally (close) or not. */
+    public void awaitLoopEnd() throws InterruptedException {
+        thread.join();
+    }
+
     public DispatchMetrics metrics() {
         return metrics;
     }

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * Everything a dispatcher is told at start. Each field names its variable and default in
- * {@code docs/configuration.md}.
+ * {@code docs/operations.md}.
  */
 public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String groupId, TopicSettings topicSettings,
                                int maxPayloadBytes, Duration dedupeWindow, CacheSettings cache,

@@ -19,21 +19,40 @@ public final class DispatcherMain {
         DispatcherConfig config;
         try {
             config = DispatcherConfig.fromEnv(System.getenv());
-        } catch (ConfigException e) {
+        } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("pushfabric dispatcher: bad configuration: " + e.getMessage());
             System.exit(2);
             return;
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meters.config().commonTags("service", "dispatcher");
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(meters);
         DispatcherApp app = DispatcherApp.start(config, meters, Clock.systemUTC());
         StatusServer status = new StatusServer(config.httpPort(), app::isRunning,
                 app::isReady, meters::scrape);
         status.start();
         LOG.info("Dispatcher status endpoints on port {}", status.port());
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown signal received");
+            stopping.set(true);
             status.close();
             app.close();
         }, "pf-shutdown"));
+        try {
+            app.awaitLoopEnd();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!stopping.get()) {
+            // A dispatcher whose loop died must not linger as a healthy-looking process.
+            LOG.error("The dispatch loop ended unexpectedly; exiting so the process is restarted");
+            System.exit(1);
+        }
     }
 }

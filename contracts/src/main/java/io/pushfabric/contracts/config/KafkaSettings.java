@@ -40,10 +40,28 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
         return new KafkaSettings(env.string("PUSH_KAFKA_BOOTSTRAP", "localhost:9092"), topics, props);
     }
 
-    /** Defaults, then the pass-through properties, then the bootstrap servers: a base for any client. */
+    /**
+     * Settings the guarantees rest on; a {@code KAFKA_*} variable cannot change them (it is ignored, with
+     * a warning), so a stray {@code KAFKA_ACKS=1} cannot make pushfabric lose messages.
+     */
+    public static final java.util.Set<String> PROTECTED = java.util.Set.of("acks", "enable.idempotence",
+            "enable.auto.commit", "auto.offset.reset", "group.id", "client.id", "isolation.level",
+            "key.serializer", "value.serializer", "key.deserializer", "value.deserializer", "bootstrap.servers");
+
+    /**
+     * The client settings: pushfabric's {@code defaults}, then the pass-through properties (tuning such as
+     * {@code linger.ms}, security), except {@link #PROTECTED} ones, then the bootstrap servers.
+     */
     public Map<String, Object> clientConfig(Map<String, Object> defaults) {
         Map<String, Object> config = new HashMap<>(defaults);
-        config.putAll(clientProperties);
+        clientProperties.forEach((k, v) -> {
+            if (PROTECTED.contains(k)) {
+                org.slf4j.LoggerFactory.getLogger(KafkaSettings.class)
+                        .warn("Ignoring KAFKA_ variable for '{}': pushfabric sets it itself", k);
+            } else {
+                config.put(k, v);
+            }
+        });
         config.put("bootstrap.servers", bootstrapServers);
         return config;
     }

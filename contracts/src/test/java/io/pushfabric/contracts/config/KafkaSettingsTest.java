@@ -78,4 +78,19 @@ class KafkaSettingsTest {
         assertThat(settings.redacted()).containsEntry("ssl.keystore.type", "PEM");
         assertThat(settings.redacted().get("ssl.keystore.key")).isEqualTo("****");
     }
+
+    @Test
+    void passThroughTunesClientsButCannotWeakenTheGuarantees() {
+        KafkaSettings settings = KafkaSettings.fromEnv(new Env(Map.of(
+                "KAFKA_ACKS", "1",
+                "KAFKA_ENABLE_AUTO_COMMIT", "true",
+                "KAFKA_GROUP_ID", "hijack",
+                "KAFKA_LINGER_MS", "7",
+                "KAFKA_SECURITY_PROTOCOL", "SSL")));
+        Map<String, Object> config = settings.clientConfig(Map.of("acks", "all", "enable.auto.commit", false,
+                "group.id", "pushfabric-dispatcher", "linger.ms", 1));
+        assertThat(config).containsEntry("acks", "all").containsEntry("enable.auto.commit", false)
+                .containsEntry("group.id", "pushfabric-dispatcher")
+                .containsEntry("linger.ms", "7").containsEntry("security.protocol", "SSL");
+    }
 }
