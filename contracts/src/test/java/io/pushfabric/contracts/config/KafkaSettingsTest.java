@@ -54,7 +54,7 @@ class KafkaSettingsTest {
     }
 
     @Test
-    void clientConfigLayersDefaultsThenPassThroughThenBootstrap() {
+    void clientConfigLayersDefaultsThenPassThroughThenBootstrapAndKeepsProtectedSettings() {
         KafkaSettings settings = KafkaSettings.fromEnv(new Env(Map.of(
                 "PUSH_KAFKA_BOOTSTRAP", "broker:9092",
                 "KAFKA_ACKS", "1",
@@ -63,7 +63,7 @@ class KafkaSettingsTest {
         Map<String, Object> config = settings.clientConfig(Map.of("acks", "all", "linger.ms", "5"));
 
         assertThat(config)
-                .containsEntry("acks", "1")
+                .containsEntry("acks", "all")
                 .containsEntry("linger.ms", "5")
                 .containsEntry("bootstrap.servers", "broker:9092");
     }
