@@ -126,10 +126,6 @@ public final class ConnectorApp implements AutoCloseable {
             consumerThread.start();
 
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, named("pf-timer-" + node));
-            closeables.push(() -> {
-                scheduler.shutdownNow();
-                scheduler.awaitTermination(5, TimeUnit.SECONDS);
-            });
             Runnable fence = () -> {
                 for (ClientSession s : sessions.snapshot()) {
                     s.close(CloseCodes.NODE_FENCED, "node lease lapsed; resume with your cursor");
@@ -139,7 +135,12 @@ public final class ConnectorApp implements AutoCloseable {
             NodeHeartbeat heartbeat = new NodeHeartbeat(redis.nodes(), node, config.advertisedAddress(),
                     config.lease().ttl(), sessions::size, fence, clock);
             heartbeat.acquire();
-            closeables.push(heartbeat::leave);
+            closeables.push(() -> {
+                // Stop the timer first, so no heartbeat renews the lease after we gave it up.
+                scheduler.shutdownNow();
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+                heartbeat.leave();
+            });
             MessagePosition joined = markers.nodeJoined(topic.partitions());
             sessions.startBroadcastsAt(joined.partition(), joined.offset() + 1);
             long beat = config.lease().heartbeat().toMillis();
