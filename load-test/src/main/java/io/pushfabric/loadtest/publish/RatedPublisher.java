@@ -1,0 +1,142 @@
+package io.pushfabric.loadtest.publish;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pushfabric.contracts.Json;
+import io.pushfabric.contracts.PushRequest;
+import io.pushfabric.contracts.UserId;
+import io.pushfabric.contracts.publish.PushPublisher;
+import io.pushfabric.loadtest.measure.DeliveryLedger;
+import io.pushfabric.loadtest.measure.MicroClock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes push requests at a fixed rate through the project's {@link PushPublisher}, open loop: the
+ * n-th message of a run is due at {@code start + n / rate}, and its creation time is that due time, not
+ * the moment the publisher got round to it. A publisher that falls behind therefore shows up as latency
+ * instead of silently lowering the rate (no coordinated omission).
+ *
+ * <p>Payload: {@code {"g":<n>} or {"b":<n>}, "ph":<phase>, "t":<due time, epoch µs>, "pad":"..."}.
+ */
+public final class RatedPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RatedPublisher.class);
+    private static final long MAX_PARK_NANOS = 1_000_000;
+
+    private final PushPublisher publisher;
+    private final DeliveryLedger ledger;
+    private final MicroClock clock;
+    private final String pad;
+    private final SplittableRandom random = new SplittableRandom(42);
+    private final AtomicReference<String> firstError = new AtomicReference<>();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    /**
+     * @param payloadBytes approximate size of the payload JSON; the pad field makes up the difference
+     */
+    public RatedPublisher(String bootstrap, String topic, DeliveryLedger ledger, MicroClock clock, int payloadBytes) {
+        this.publisher = PushPublisher.create(bootstrap, topic, Map.of("client.id", "pushfabric-load-test"));
+        this.ledger = ledger;
+        this.clock = clock;
+        this.pad = "x".repeat(Math.max(0, payloadBytes - 48));
+    }
+
+    /** What to publish: a target client (targeted) or -1 (broadcast), for the n-th message of a step. */
+    public interface Mix {
+        int targetOf(long n, SplittableRandom random);
+
+        /** Uniformly random targets among {@code audience} clients (indexes into the array). */
+        static Mix targeted(int[] audience) {
+            return (n, r) -> audience[r.nextInt(audience.length)];
+        }
+
+        static Mix broadcasts() {
+            return (n, r) -> -1;
+        }
+
+        /** Targeted, with every {@code every}-th message a broadcast. */
+        static Mix targetedWithBroadcasts(int[] audience, int every) {
+            return (n, r) -> n % every == every - 1 ? -1 : audience[r.nextInt(audience.length)];
+        }
+    }
+
+    /**
+     * Publishes {@code rate × duration} messages on this thread, paced by the clock. @return how many it
+     * published (fewer only when {@link #stop()} was called)
+     *
+     * @param users the user id of each client index
+     */
+    public long run(int phase, double rate, Duration duration, Mix mix, IntFunction<UserId> users) {
+        long total = Math.round(rate * duration.toNanos() / 1e9);
+        double nanosPerMessage = 1e9 / rate;
+        long startNanos = System.nanoTime();
+        long n = 0;
+        while (n < total && !stopped.get()) {
+            long due = startNanos + (long) (n * nanosPerMessage);
+            long now = System.nanoTime();
+            if (now < due) {
+                LockSupport.parkNanos(Math.min(due - now, MAX_PARK_NANOS));
+                continue;
+            }
+            publish(phase, mix.targetOf(n, random), clock.microsAt(due), users);
+            n++;
+        }
+        return n;
+    }
+
+    /** Ends a {@link #run} in progress at the next message. */
+    public void stop() {
+        stopped.set(true);
+    }
+
+    public void flush() {
+        publisher.flush();
+    }
+
+    @Override
+    public void close() {
+        publisher.close();
+    }
+
+    private void publish(int phase, int client, long dueMicros, IntFunction<UserId> users) {
+        ObjectNode payload = Json.MAPPER.createObjectNode();
+        PushRequest request;
+        if (client >= 0) {
+            int g = ledger.newTargeted(client, phase);
+            payload.put("g", g).put("ph", phase).put("t", dueMicros).put("pad", pad);
+            request = PushRequest.toUser(users.apply(client), payload).withCreatedAt(dueMicros / 1000);
+            publisher.publish(request).whenComplete((position, error) -> {
+                if (error == null) {
+                    ledger.targetedAcked(g);
+                } else {
+                    ledger.targetedFailed(g);
+                    noteError(error);
+                }
+            });
+        } else {
+            int b = ledger.newBroadcast(phase);
+            payload.put("b", b).put("ph", phase).put("t", dueMicros).put("pad", pad);
+            request = PushRequest.broadcast(payload).withCreatedAt(dueMicros / 1000);
+            publisher.publish(request).whenComplete((position, error) -> {
+                if (error == null) {
+                    ledger.broadcastAcked(b);
+                } else {
+                    ledger.broadcastFailed(b);
+                    noteError(error);
+                }
+            });
+        }
+    }
+
+    private void noteError(Throwable error) {
+        if (firstError.compareAndSet(null, error.toString())) {
+            LOG.warn("Publishing failed (further failures are only counted): {}", error.toString());
+        }
+    }
+}

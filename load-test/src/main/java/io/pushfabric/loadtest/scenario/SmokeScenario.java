@@ -1,0 +1,84 @@
+package io.pushfabric.loadtest.scenario;
+
+import io.pushfabric.loadtest.client.ClientFleet;
+import io.pushfabric.loadtest.publish.RatedPublisher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A few hundred clients for a few seconds: targeted messages with every {@code broadcastEvery}-th a
+ * broadcast. Passes when every client connected and every expected delivery arrived, once, in order, to
+ * the right client. Speed is reported, never judged.
+ */
+public final class SmokeScenario implements Scenario {
+    /**
+     * @param rate     messages per second during the measured phase
+     * @param duration length of the measured phase
+     */
+    public record Settings(double rate, Duration duration, double warmupRate, Duration warmup, int broadcastEvery,
+                           Duration connectTimeout, Duration drain) {
+    }
+
+    private final Settings settings;
+
+    public SmokeScenario(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "smoke";
+    }
+
+    @Override
+    public int maxTargeted() {
+        return (int) (settings.rate() * settings.duration().toSeconds() + settings.warmupRate() * settings.warmup().toSeconds()) + 1000;
+    }
+
+    @Override
+    public int maxBroadcasts() {
+        return maxTargeted() / Math.max(1, settings.broadcastEvery()) + 100;
+    }
+
+    @Override
+    public boolean run(RunContext run) throws Exception {
+        int live = run.connectAll(settings.connectTimeout());
+        int[] audience = run.audience();
+        if (live == 0) {
+            run.note("no client connected");
+            return false;
+        }
+        RatedPublisher.Mix mix = RatedPublisher.Mix.targetedWithBroadcasts(audience, settings.broadcastEvery());
+        run.publishPhase("warmup", "warm-up", "targeted+broadcast", settings.warmupRate(), settings.warmup(), mix,
+                Duration.ofSeconds(5));
+        run.publishPhase("smoke", "smoke " + (int) settings.rate() + " msg/s", "targeted+broadcast", settings.rate(),
+                settings.duration(), mix, settings.drain());
+        run.drain(settings.drain());
+
+        ClientFleet.Stats stats = run.fleet().stats();
+        long lost = run.ledger().lost(-1);
+        List<String> failures = new ArrayList<>();
+        if (live < run.fleet().size()) {
+            failures.add((run.fleet().size() - live) + " clients never connected");
+        }
+        if (lost > 0) {
+            failures.add(lost + " deliveries lost");
+        }
+        if (run.ledger().misrouted() > 0) {
+            failures.add(run.ledger().misrouted() + " deliveries to the wrong client");
+        }
+        if (run.ledger().outOfOrder() > 0) {
+            failures.add(run.ledger().outOfOrder() + " deliveries out of per-user order");
+        }
+        if (run.ledger().publishFailures() > 0) {
+            failures.add(run.ledger().publishFailures() + " publishes failed");
+        }
+        if (stats.notRecovered() > 0) {
+            failures.add(stats.notRecovered() + " resumes not recovered " + stats.notRecoveredReasons());
+        }
+        failures.forEach(run::note);
+        run.detail("smoke", failures.isEmpty() ? "no loss" : String.join("; ", failures));
+        return failures.isEmpty();
+    }
+}

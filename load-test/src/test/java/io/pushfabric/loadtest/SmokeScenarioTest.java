@@ -1,0 +1,60 @@
+package io.pushfabric.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushfabric.loadtest.client.ReconnectPolicy;
+import io.pushfabric.loadtest.fabric.OwnFabricSpec;
+import io.pushfabric.loadtest.fabric.ServiceImage;
+import io.pushfabric.loadtest.report.PhaseResult;
+import io.pushfabric.loadtest.report.ReportWriter;
+import io.pushfabric.loadtest.report.RunReport;
+import io.pushfabric.loadtest.scenario.ClientSpec;
+import io.pushfabric.loadtest.scenario.Runner;
+import io.pushfabric.loadtest.scenario.SmokeScenario;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The smoke scenario as CI runs it: a fabric of its own (Kafka in this JVM, redis-server, a dispatcher and a
+ * connector each in its own JVM from this module's classpath), 200 WebSocket clients, targeted messages and
+ * broadcasts for a few seconds. Asserts that nothing is lost; speed is reported, never asserted.
+ */
+class SmokeScenarioTest {
+    private static final int CLIENTS = 200;
+    private static final List<String> SMALL_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void everyClientGetsEveryMessageOnce(@TempDir Path out) throws Exception {
+        OwnFabricSpec fabric = new OwnFabricSpec(1, true, 6, ServiceImage.Launch.CLASSPATH, Optional.empty(),
+                Optional.empty(), SMALL_JVM, SMALL_JVM, List.of(), Map.of());
+        ClientSpec clients = new ClientSpec(CLIENTS, "undertow", 1, List.of(), CLIENTS, 100,
+                new ReconnectPolicy(Duration.ofMillis(200), Duration.ofSeconds(2)), Duration.ofSeconds(30));
+        SmokeScenario smoke = new SmokeScenario(new SmokeScenario.Settings(200, Duration.ofSeconds(5), 100,
+                Duration.ofSeconds(2), 50, Duration.ofSeconds(60), Duration.ofSeconds(20)));
+
+        Runner.Outcome outcome = Runner.execute(smoke, fabric, clients, out, "SmokeScenarioTest", System.out);
+
+        RunReport report = outcome.report();
+        assertThat(report.clients().stats().everWelcomed()).as("clients welcomed").isEqualTo(CLIENTS);
+        assertThat(report.totals().publishFailures()).as("publish failures").isZero();
+        assertThat(report.totals().lost()).as("lost deliveries").isZero();
+        assertThat(report.totals().misrouted()).as("deliveries to the wrong client").isZero();
+        assertThat(report.totals().outOfOrder()).as("deliveries out of per-user order").isZero();
+        PhaseResult measured = report.phases().stream().filter(p -> p.name().equals("smoke")).findFirst().orElseThrow();
+        assertThat(measured.acked()).as("messages published in the smoke phase").isEqualTo(1000);
+        assertThat(measured.delivered()).as("deliveries of the smoke phase").isEqualTo(measured.expected());
+        assertThat(measured.expected()).as("200 clients: 980 targeted + 20 broadcasts x 200").isEqualTo(980 + 20 * CLIENTS);
+        assertThat(report.passed()).as("smoke verdict, notes: %s", report.notes()).isTrue();
+        assertThat(outcome.html()).exists().content().contains("<svg").doesNotContain("<script");
+        assertThat(outcome.runDir().resolve(ReportWriter.JSON)).exists();
+        assertThat(new ReportWriter().read(outcome.runDir().resolve(ReportWriter.JSON)).totals().lost()).isZero();
+    }
+}
