@@ -32,10 +32,14 @@ public final class DispatcherMain {
         new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(meters);
         new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(meters);
         new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(meters);
-        DispatcherApp app = DispatcherApp.start(config, meters, Clock.systemUTC());
-        StatusServer status = new StatusServer(config.httpPort(), app::isRunning,
-                app::isReady, meters::scrape);
+        // Bind the status port before anything else: a dispatcher without health endpoints must not run.
+        java.util.concurrent.atomic.AtomicReference<DispatcherApp> running = new java.util.concurrent.atomic.AtomicReference<>();
+        StatusServer status = new StatusServer(config.httpPort(),
+                () -> running.get() != null && running.get().isRunning(),
+                () -> running.get() != null && running.get().isReady(), meters::scrape);
         status.start();
+        DispatcherApp app = DispatcherApp.start(config, meters, Clock.systemUTC());
+        running.set(app);
         LOG.info("Dispatcher status endpoints on port {}", status.port());
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -52,8 +52,12 @@ public final class RedisRouteRegistry implements RouteRegistry {
 
     @Override
     public void register(SessionRoute route) {
-        redisson.<String>getSet(keys.nodeRoutes(route.node()), StringCodec.INSTANCE).add(RedisKeys.member(route));
-        routes(route.user()).fastPut(route.sessionId(), route.node().value());
+        // One pipelined round trip (index first, then route): a reconnect storm opens thousands of these.
+        RBatch batch = redisson.createBatch();
+        batch.<String>getSet(keys.nodeRoutes(route.node()), StringCodec.INSTANCE).addAsync(RedisKeys.member(route));
+        batch.<String, String>getMap(keys.route(route.user()), StringCodec.INSTANCE)
+                .fastPutAsync(route.sessionId(), route.node().value());
+        batch.execute();
     }
 
     @Override

@@ -78,7 +78,9 @@ public final class SessionLifecycle {
                 .supplyAsync(() -> attachAndRegister(session), executor)
                 .thenCompose(broadcastFence -> markers.sessionOpened(user)
                         .thenCompose(marker -> resume(session, cursorText, broadcastFence, marker)))
-                .whenComplete((welcome, error) -> {
+                // Write the frames on a session thread: never on Kafka's producer I/O thread (marker acks)
+                // or a replay worker, which must stay free for the next session in a reconnect storm.
+                .whenCompleteAsync((welcome, error) -> {
                     if (error != null) {
                         LOG.warn("Could not open {}: {}", session, error.toString());
                         session.close(CloseCodes.INTERNAL_ERROR, "session setup failed");
@@ -86,7 +88,7 @@ public final class SessionLifecycle {
                     } else {
                         session.start(welcome.welcome(), welcome.replayed());
                     }
-                });
+                }, executor);
         return session;
     }
 
