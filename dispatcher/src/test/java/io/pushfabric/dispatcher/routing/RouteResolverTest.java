@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.registry.InMemoryNodeRegistry;
+import io.pushfabric.registry.MutableClock;
 import io.pushfabric.registry.InMemoryRouteRegistry;
 import io.pushfabric.registry.NodeInfo;
 import io.pushfabric.registry.SessionRoute;
