@@ -6,6 +6,7 @@ import io.pushfabric.contracts.kafka.TopicAdmin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.dispatcher.janitor.NodeJanitor;
+import io.pushfabric.dispatcher.loop.BatchDispatcher;
 import io.pushfabric.dispatcher.loop.DispatchMetrics;
 import io.pushfabric.dispatcher.loop.PushRequestLoop;
 import io.pushfabric.dispatcher.routing.RouteResolver;
@@ -31,6 +32,12 @@ import org.slf4j.LoggerFactory;
 /** A running dispatcher: Redis registries, one consumer loop, its producer. Closing stops it cleanly. */
 public final class DispatcherApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DispatcherApp.class);
+    /** How long to wait for a node topic's acknowledgement before checking whether the topic still exists. */
+    private static final java.time.Duration ACK_PATIENCE = java.time.Duration.ofSeconds(2);
+    /** How long node-topic metadata (existence, max.message.bytes) is reused before it is read again. */
+    private static final java.time.Duration NODE_TOPICS_TTL = java.time.Duration.ofSeconds(30);
+    /** The producer's max.request.size: a delivery larger than this is dead-lettered as UNDELIVERABLE. */
+    private static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024 + 64 * 1024;
 
     private final RedisRegistries redis;
     private final KafkaProducer<String, byte[]> producer;
@@ -39,11 +46,11 @@ public final class DispatcherApp implements AutoCloseable {
     private final DispatchMetrics metrics;
     private final Admin admin;
     private final ScheduledExecutorService scheduler;
-    private final NodeJanitor janitor;
+    private final java.time.Duration stallLimit;
 
     private DispatcherApp(RedisRegistries redis, KafkaProducer<String, byte[]> producer, PushRequestLoop loop,
                           Thread thread, DispatchMetrics metrics, Admin admin, ScheduledExecutorService scheduler,
-                          NodeJanitor janitor) {
+                          java.time.Duration stallLimit) {
         this.redis = redis;
         this.producer = producer;
         this.loop = loop;
@@ -51,7 +58,7 @@ public final class DispatcherApp implements AutoCloseable {
         this.metrics = metrics;
         this.admin = admin;
         this.scheduler = scheduler;
-        this.janitor = janitor;
+        this.stallLimit = stallLimit;
     }
 
     public static DispatcherApp start(DispatcherConfig config, MeterRegistry meters, Clock clock) {
@@ -76,6 +83,7 @@ public final class DispatcherApp implements AutoCloseable {
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES,
                     ProducerConfig.CLIENT_ID_CONFIG, "pushfabric-dispatcher-producer-" + instance)),
                     new StringSerializer(), new ByteArraySerializer());
             opened.push(producer);
@@ -105,11 +113,13 @@ public final class DispatcherApp implements AutoCloseable {
     private static DispatcherApp start(DispatcherConfig config, MeterRegistry meters, Clock clock, Admin admin,
                                        RedisRegistries redis, KafkaProducer<String, byte[]> producer,
                                        KafkaConsumer<String, byte[]> consumer) {
-        DispatchMetrics metrics = new DispatchMetrics(meters);
+        DispatchMetrics metrics = new DispatchMetrics(meters, clock);
         RouteResolver resolver = new RouteResolver(redis.routes(), redis.nodes(), config.cache(), clock);
-        PushRequestLoop loop = new PushRequestLoop(consumer, producer, config.kafka().topics(),
-                new PushRequestCodec(config.maxPayloadBytes()), resolver, redis.dedupe(), config.dedupeWindow(),
-                metrics, clock, config.maxRetryBackoff());
+        BatchDispatcher dispatcher = new BatchDispatcher(new PushRequestCodec(config.maxPayloadBytes()), resolver,
+                redis.dedupe(), config.dedupeWindow(), redis.nodes(), metrics, clock, ACK_PATIENCE);
+        PushRequestLoop loop = new PushRequestLoop(consumer, config.kafka().topics(), dispatcher,
+                PushRequestLoop.sinks(producer, admin, config.kafka().topics(), MAX_REQUEST_BYTES, NODE_TOPICS_TTL),
+                resolver, metrics, clock, config.maxRetryBackoff(), config.stallLimit());
         Thread thread = new Thread(loop, "pf-dispatch-loop");
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Dispatch loop died", e));
         thread.start();
@@ -123,7 +133,7 @@ public final class DispatcherApp implements AutoCloseable {
         });
         long every = config.janitor().interval().toMillis();
         scheduler.scheduleWithFixedDelay(janitor, every, every, TimeUnit.MILLISECONDS);
-        return new DispatcherApp(redis, producer, loop, thread, metrics, admin, scheduler, janitor);
+        return new DispatcherApp(redis, producer, loop, thread, metrics, admin, scheduler, config.stallLimit());
     }
 
     private static void deleteTopic(Admin admin, String topic) {
@@ -140,19 +150,18 @@ public final class DispatcherApp implements AutoCloseable {
         }
     }
 
-    /** Runs one janitor pass now (operators' {@code status} and tests use it). */
-    public void runJanitor() {
-        janitor.run();
-    }
-
     /** True once this instance has taken part in a group assignment. */
     public boolean isAssigned() {
         return loop.isAssigned();
     }
 
-    /** Ready for traffic: the loop runs, the group has assigned it, and Redis answers. */
+    /** Ready for traffic: the loop runs, the group has assigned it, it is not stuck retrying, and Redis answers. */
     public boolean isReady() {
         if (!isRunning() || !isAssigned()) {
+            return false;
+        }
+        if (loop.isStalled()) {
+            LOG.warn("Not ready: one batch has kept failing for longer than {}", stallLimit);
             return false;
         }
         try {

@@ -12,10 +12,14 @@ import java.util.Objects;
 /**
  * Everything a dispatcher is told at start. Each field names its variable and default in
  * {@code docs/operations.md}.
+ *
+ * @param stallLimit {@code PUSH_DISPATCH_STALL_LIMIT_MS} (default 30000): how long one batch may keep failing and
+ *                   being retried before {@code /readyz} reports the dispatcher not ready
  */
 public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String groupId, TopicSettings topicSettings,
                                int maxPayloadBytes, Duration dedupeWindow, CacheSettings cache,
-                               Duration maxRetryBackoff, int httpPort, JanitorSettings janitor) {
+                               Duration maxRetryBackoff, int httpPort, JanitorSettings janitor,
+                               Duration stallLimit) {
 
     /**
      * @param interval {@code PUSH_JANITOR_INTERVAL_MS} (default 30000): how often one dispatcher looks for dead nodes
@@ -38,6 +42,7 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(stallLimit, "stallLimit");
     }
 
     public static DispatcherConfig fromEnv(Map<String, String> vars) {
@@ -56,7 +61,8 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
                 env.millis("PUSH_RETRY_MAX_BACKOFF_MS", Duration.ofSeconds(5), Duration.ofMillis(100)),
                 env.integer("PUSH_HTTP_PORT", 8090, 0, 65535),
                 new JanitorSettings(env.millis("PUSH_JANITOR_INTERVAL_MS", Duration.ofSeconds(30), Duration.ofMillis(100)),
-                        env.millis("PUSH_JANITOR_GRACE_MS", Duration.ofMinutes(5), Duration.ZERO)));
+                        env.millis("PUSH_JANITOR_GRACE_MS", Duration.ofMinutes(5), Duration.ZERO)),
+                env.millis("PUSH_DISPATCH_STALL_LIMIT_MS", Duration.ofSeconds(30), Duration.ofSeconds(1)));
     }
 
     /** One line for the start-up log, secrets hidden. */
@@ -64,6 +70,6 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
         return "kafka=" + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " group=" + groupId
                 + " maxPayloadBytes=" + maxPayloadBytes + " dedupeWindow=" + dedupeWindow + " cache=" + cache
-                + " httpPort=" + httpPort + " " + janitor;
+                + " httpPort=" + httpPort + " " + janitor + " stallLimit=" + stallLimit;
     }
 }

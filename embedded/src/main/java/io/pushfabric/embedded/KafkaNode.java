@@ -42,10 +42,6 @@ final class KafkaNode {
         return nodeId;
     }
 
-    boolean isBroker() {
-        return roles.contains("broker");
-    }
-
     synchronized boolean isRunning() {
         return server != null;
     }

@@ -66,10 +66,25 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
     }
 
     @Override
-    public void forget(NodeId node) {
+    public boolean evict(NodeId node) {
+        Instant now = clock.instant();
         synchronized (lock) {
+            boolean live = isLive(node, now);
             leaseExpiry.remove(node);
-            known.remove(node);
+            return live;
+        }
+    }
+
+    @Override
+    public boolean forgetIfDead(NodeInfo seen) {
+        Instant now = clock.instant();
+        synchronized (lock) {
+            if (isLive(seen.id(), now) || !seen.equals(known.get(seen.id()))) {
+                return false;
+            }
+            leaseExpiry.remove(seen.id());
+            known.remove(seen.id());
+            return true;
         }
     }
 

@@ -25,9 +25,24 @@ public interface NodeRegistry {
     /** Every node ever registered and not yet forgotten, live or not, with its last heartbeat. */
     List<NodeInfo> knownNodes();
 
-    /** Ends the lease at once (graceful shutdown); the node stays known until {@link #forget}. */
+    /** Ends the lease at once (graceful shutdown); the node stays known until {@link #forgetIfDead}. */
     void leave(NodeId node);
 
-    /** Forgets a node entirely (the janitor, after its leftovers are cleaned up). */
-    void forget(NodeId node);
+    /**
+     * Fences a node from outside (a dispatcher that cannot deliver to it): ends its lease at once, so it is
+     * dead for routing and its next {@link #heartbeat} returns false, which makes the node close its sessions
+     * and let them resume with their cursors. The node stays known.
+     *
+     * @return true when a live lease was ended; false when there was none
+     */
+    boolean evict(NodeId node);
+
+    /**
+     * Forgets a node entirely (the janitor, before it removes the node's leftovers), but only while the node
+     * is dead: its lease is absent and its known record is still {@code seen} (a heartbeat in between rewrites
+     * the record, so a node that came back or restarted is kept).
+     *
+     * @return true when the node was forgotten; false when it was live, changed or unknown
+     */
+    boolean forgetIfDead(NodeInfo seen);
 }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Node leases in Redis: one string per node with a PX TTL (the lease) plus one hash of every known node,
  * laid out by {@link RedisKeys}. The TTL is enforced by Redis, so all processes agree on who is alive
- * whatever their clocks say. Redis failures surface as Redisson {@code RedisException}s.
+ * whatever their clocks say. Redis failures surface as Redisson {@code RedisException}s here and as
+ * {@link TransientRegistryException} through {@link RedisRegistries}.
  */
 public final class RedisNodeRegistry implements NodeRegistry {
     private static final Logger log = LoggerFactory.getLogger(RedisNodeRegistry.class);
@@ -32,6 +33,15 @@ public final class RedisNodeRegistry implements NodeRegistry {
             local existed = redis.call('EXISTS', KEYS[1])
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             return existed
+            """;
+
+    /** KEYS[1] known-nodes hash; ARGV[1] node id; ARGV[2] the record the caller saw. Removes it if unchanged. */
+    static final String FORGET_IF_UNCHANGED = """
+            if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+              redis.call('HDEL', KEYS[1], ARGV[1])
+              return 1
+            end
+            return 0
             """;
 
     private final RedissonClient redisson;
@@ -105,11 +115,25 @@ public final class RedisNodeRegistry implements NodeRegistry {
     }
 
     @Override
-    public void forget(NodeId node) {
-        RBatch batch = redisson.createBatch();
-        batch.<String, String>getMap(keys.nodes(), StringCodec.INSTANCE).fastRemoveAsync(node.value());
-        batch.getBucket(keys.lease(node), StringCodec.INSTANCE).deleteAsync();
-        batch.execute();
+    public boolean evict(NodeId node) {
+        return redisson.getBucket(keys.lease(node), StringCodec.INSTANCE).delete();
+    }
+
+    /**
+     * The lease and the known-nodes hash sit in different slots, so this is two steps: the lease must be absent,
+     * then the record is removed only if it is still {@code seen}. A heartbeat writes the lease before the
+     * record, so one that lands between the steps either changes the record (nothing is forgotten) or finds the
+     * lease absent and reports it lapsed (the node fences itself and rejoins).
+     */
+    @Override
+    public boolean forgetIfDead(NodeInfo seen) {
+        if (redisson.getBucket(keys.lease(seen.id()), StringCodec.INSTANCE).isExists()) {
+            return false;
+        }
+        Boolean removed = redisson.getScript(StringCodec.INSTANCE).eval(keys.nodes(), RScript.Mode.READ_WRITE,
+                FORGET_IF_UNCHANGED, RScript.ReturnType.BOOLEAN, List.of(keys.nodes()),
+                seen.id().value(), NodeInfoJson.write(seen));
+        return Boolean.TRUE.equals(removed);
     }
 
     private RMap<String, String> known() {

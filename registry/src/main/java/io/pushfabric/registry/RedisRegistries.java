@@ -2,7 +2,10 @@ package io.pushfabric.registry;
 
 import org.redisson.api.RedissonClient;
 
-/** The three Redis-backed registries a service uses, over one Redisson client that this object owns. */
+/**
+ * The Redis-backed registries a service uses, over one Redisson client that this object owns. Their Redis
+ * failures surface as {@link TransientRegistryException}.
+ */
 public final class RedisRegistries implements AutoCloseable {
     private final RedissonClient redisson;
     private final RouteRegistry routes;
@@ -12,10 +15,10 @@ public final class RedisRegistries implements AutoCloseable {
 
     private RedisRegistries(RedissonClient redisson, RedisKeys keys) {
         this.redisson = redisson;
-        this.routes = new RedisRouteRegistry(redisson, keys);
-        this.nodes = new RedisNodeRegistry(redisson, keys);
-        this.dedupe = new RedisDedupeWindow(redisson, keys);
-        this.lock = new RedisClusterLock(redisson, keys);
+        this.routes = RedisFailures.translating(RouteRegistry.class, new RedisRouteRegistry(redisson, keys));
+        this.nodes = RedisFailures.translating(NodeRegistry.class, new RedisNodeRegistry(redisson, keys));
+        this.dedupe = RedisFailures.translating(DedupeWindow.class, new RedisDedupeWindow(redisson, keys));
+        this.lock = RedisFailures.translating(ClusterLock.class, new RedisClusterLock(redisson, keys));
     }
 
     public static RedisRegistries connect(RedisSettings settings) {

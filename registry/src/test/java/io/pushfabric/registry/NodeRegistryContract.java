@@ -91,21 +91,58 @@ public abstract class NodeRegistryContract {
     }
 
     @Test
-    void forgetRemovesTheNodeEntirely() {
+    void forgetIfDeadRemovesADeadNodeEntirely() {
         registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
         registry.heartbeat(info(NODE_B, 3, 1), LONG_TTL);
+        registry.leave(NODE_A);
 
-        registry.forget(NODE_A);
+        assertThat(registry.forgetIfDead(info(NODE_A, 3, 1))).isTrue();
 
         assertThat(registry.liveNodes()).containsExactly(NODE_B);
         assertThat(registry.knownNodes()).containsExactly(info(NODE_B, 3, 1));
     }
 
     @Test
-    void leaveAndForgetOfUnknownNodesDoNothing() {
-        registry.leave(NODE_A);
-        registry.forget(NODE_B);
+    void forgetIfDeadKeepsALiveNode() {
+        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
 
+        assertThat(registry.forgetIfDead(info(NODE_A, 3, 1))).isFalse();
+
+        assertThat(registry.liveNodes()).containsExactly(NODE_A);
+        assertThat(registry.knownNodes()).containsExactly(info(NODE_A, 3, 1));
+    }
+
+    @Test
+    void forgetIfDeadKeepsANodeThatHeartbeatSinceItWasSeen() {
+        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
+        registry.leave(NODE_A);
+        NodeInfo seen = registry.knownNodes().get(0);
+        registry.heartbeat(info(NODE_A, 0, 2), shortTtl()); // came back, then lapsed again
+        lapse(shortTtl(), () -> registry.liveNodes().isEmpty());
+
+        assertThat(registry.forgetIfDead(seen)).isFalse();
+
+        assertThat(registry.knownNodes()).containsExactly(info(NODE_A, 0, 2));
+    }
+
+    @Test
+    void evictEndsALiveLeaseAndTheNextHeartbeatReportsTheLapse() {
+        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
+        registry.heartbeat(info(NODE_B, 3, 1), LONG_TTL);
+
+        assertThat(registry.evict(NODE_A)).isTrue();
+
+        assertThat(registry.liveNodes()).containsExactly(NODE_B);
+        assertThat(registry.knownNodes()).extracting(NodeInfo::id).containsExactlyInAnyOrder(NODE_A, NODE_B);
+        assertThat(registry.heartbeat(info(NODE_A, 3, 2), LONG_TTL)).as("heartbeat after eviction").isFalse();
+    }
+
+    @Test
+    void leaveEvictAndForgetOfUnknownNodesDoNothing() {
+        registry.leave(NODE_A);
+
+        assertThat(registry.evict(NODE_A)).isFalse();
+        assertThat(registry.forgetIfDead(info(NODE_B, 0, 1))).isFalse();
         assertThat(registry.knownNodes()).isEmpty();
     }
 

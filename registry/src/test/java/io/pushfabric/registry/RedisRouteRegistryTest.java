@@ -66,12 +66,14 @@ class RedisRouteRegistryTest extends RouteRegistryContract {
     }
 
     @Test
-    void redisFailureSurfacesAsAnException() {
+    void redisFailureSurfacesAsTransientRegistryException() {
         RedissonClient closed = RedissonClients.connect(TestInfra.redisUri(), 1);
         closed.shutdown();
-        RouteRegistry broken = new RedisRouteRegistry(closed, keys);
+        RouteRegistry broken = RedisFailures.translating(RouteRegistry.class, new RedisRouteRegistry(closed, keys));
 
-        assertThatThrownBy(() -> broken.register(route(ALICE, "s1", NODE_A))).isInstanceOf(RedisException.class);
-        assertThatThrownBy(() -> broken.nodesOf(List.of(ALICE))).isInstanceOf(RedisException.class);
+        assertThatThrownBy(() -> broken.register(route(ALICE, "s1", NODE_A)))
+                .isInstanceOf(TransientRegistryException.class).hasCauseInstanceOf(RedisException.class);
+        assertThatThrownBy(() -> broken.nodesOf(List.of(ALICE)))
+                .isInstanceOf(TransientRegistryException.class).hasCauseInstanceOf(RedisException.class);
     }
 }

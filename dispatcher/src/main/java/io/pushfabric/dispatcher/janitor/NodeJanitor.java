@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Cleans up after connector nodes that died: once a node's lease has been gone for the grace period,
  * its routes are removed (each by compare-and-delete), its node topic is deleted and it is forgotten.
- * One dispatcher at a time does it (a cluster lock). A node that comes back within the grace period
- * keeps everything; one that comes back later simply recreates its topic.
+ * One dispatcher at a time does it (a cluster lock). A node that comes back within the grace period, or at
+ * any moment before the final re-check of a pass, keeps everything; one that comes back later finds its lease
+ * lapsed, fences its sessions and recreates its topic.
  */
 public final class NodeJanitor implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeJanitor.class);
@@ -48,7 +49,14 @@ public final class NodeJanitor implements Runnable {
         }
     }
 
-    /** One pass; package-visible for tests. @return how many dead nodes were cleaned up */
+    /**
+     * One pass; package-visible for tests. A node is cleaned up only once {@link NodeRegistry#forgetIfDead} has
+     * confirmed, immediately before anything is deleted, that its lease is still absent and its record is still
+     * the one judged here: a node that heartbeat in between (came back, or restarted) keeps its topic and routes.
+     * One that heartbeats after that confirmation finds its lease lapsed, closes its sessions and rejoins.
+     *
+     * @return how many dead nodes were cleaned up
+     */
     int sweep() {
         int cleaned = 0;
         Set<NodeId> live = nodes.liveNodes();
@@ -57,12 +65,12 @@ public final class NodeJanitor implements Runnable {
             if (live.contains(node.id()) || now - node.heartbeatAt() < grace.toMillis()) {
                 continue;
             }
-            if (nodes.liveNodes().contains(node.id())) {
-                continue; // came back while we looked
+            if (!nodes.forgetIfDead(node)) {
+                LOG.info("Node {} came back while the janitor looked; keeping its topic and routes", node.id());
+                continue;
             }
-            int removed = routes.removeAllOn(node.id());
             deleteNodeTopic.accept(node.id());
-            nodes.forget(node.id());
+            int removed = routes.removeAllOn(node.id());
             cleaned++;
             LOG.info("Cleaned up dead node {} (last heartbeat {} ms ago): {} routes removed, topic deleted",
                     node.id(), now - node.heartbeatAt(), removed);

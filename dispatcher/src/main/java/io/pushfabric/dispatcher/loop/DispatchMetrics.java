@@ -1,8 +1,11 @@
 package io.pushfabric.dispatcher.loop;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the dispatcher counts. Every request read from {@code push-requests} ends in exactly one outcome:
@@ -18,10 +21,13 @@ public final class DispatchMetrics {
     final Counter deliveries;
     final Counter markers;
     final Counter retries;
+    final Counter fenced;
+    /** Epoch millis since which the current batch keeps failing; 0 while batches succeed. */
+    final AtomicLong failingSince = new AtomicLong();
     final Timer routeLookup;
     final Timer batch;
 
-    public DispatchMetrics(MeterRegistry registry) {
+    public DispatchMetrics(MeterRegistry registry, Clock clock) {
         this.routed = outcome(registry, "routed");
         this.offline = outcome(registry, "offline");
         this.expired = outcome(registry, "expired");
@@ -33,6 +39,13 @@ public final class DispatchMetrics {
                 .description("Control markers read from push-requests").register(registry);
         this.retries = Counter.builder("pushfabric.dispatcher.batch.retries")
                 .description("Batches retried after a transient Redis or Kafka failure").register(registry);
+        this.fenced = Counter.builder("pushfabric.dispatcher.nodes.fenced")
+                .description("Connector nodes fenced (lease evicted) because they could not take deliveries")
+                .register(registry);
+        Gauge.builder("pushfabric.dispatcher.batch.failing.seconds", failingSince,
+                        since -> since.get() == 0 ? 0 : (clock.millis() - since.get()) / 1000.0)
+                .description("How long the current batch has been failing and retried; 0 while dispatch flows")
+                .register(registry);
         this.routeLookup = Timer.builder("pushfabric.dispatcher.redis.lookup")
                 .description("Route and dedupe lookups in Redis, one per batch").publishPercentileHistogram()
                 .register(registry);

@@ -2,29 +2,17 @@ package io.pushfabric.dispatcher.loop;
 
 import io.micrometer.core.instrument.Timer;
 import io.pushfabric.contracts.ControlMarker;
-import io.pushfabric.contracts.Delivery;
-import io.pushfabric.contracts.DeliveryCodec;
-import io.pushfabric.contracts.InvalidPushRequestException;
 import io.pushfabric.contracts.MessagePosition;
-import io.pushfabric.contracts.NodeId;
-import io.pushfabric.contracts.PushRequest;
-import io.pushfabric.contracts.PushRequestCodec;
-import io.pushfabric.contracts.RoutingKeys;
 import io.pushfabric.contracts.Topics;
-import io.pushfabric.contracts.UserId;
 import io.pushfabric.dispatcher.routing.RouteResolver;
-import io.pushfabric.registry.DedupeWindow;
+import io.pushfabric.registry.TransientRegistryException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -33,27 +21,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatcher's consumer loop over {@code push-requests}. Per polled batch:
- * <ol>
- *   <li>sort every record: control marker (drop cached routes), valid request, or poison (dead-letter);</li>
- *   <li>drop expired requests and producer-id duplicates (one Redis round trip);</li>
- *   <li>resolve the users to live nodes (cache, then one Redis round trip for the misses);</li>
- *   <li>produce one delivery per node, in record order, so per-user order holds on every node topic;</li>
- *   <li>wait until Kafka has acknowledged every delivery and dead letter, then commit the batch.</li>
- * </ol>
- * A transient failure (Redis or Kafka unavailable) rewinds the batch and retries it with backoff, so
- * nothing is committed that was not delivered; a poison record never blocks its partition.
+ * The dispatcher's Kafka loop over {@code push-requests}: poll, hand the batch to the {@link BatchDispatcher}
+ * (which produces through a {@link KafkaDeliverySink} and returns once every send is durable or decided), then
+ * commit. A failed batch is rewound and retried with exponential backoff, so nothing is committed that was not
+ * delivered; failures are told apart by type ({@link TransientRegistryException}, Kafka's
+ * {@link RetriableException}, or {@link BatchRetryException} from a send): the expected ones are logged at WARN,
+ * anything else at ERROR, and the loop stays alive either way. While one batch keeps failing for longer than the
+ * stall limit, {@link #isStalled()} is true (readiness reports it).
  */
 public final class PushRequestLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PushRequestLoop.class);
@@ -61,36 +44,45 @@ public final class PushRequestLoop implements Runnable {
     private static final long MIN_BACKOFF_MS = 100;
 
     private final Consumer<String, byte[]> consumer;
-    private final Producer<String, byte[]> producer;
     private final Topics topics;
-    private final PushRequestCodec requestCodec;
-    private final DeliveryCodec deliveryCodec = new DeliveryCodec();
+    private final BatchDispatcher dispatcher;
+    private final KafkaSinks sinks;
     private final RouteResolver resolver;
-    private final DedupeWindow dedupe;
-    private final Duration dedupeWindow;
     private final DispatchMetrics metrics;
     private final Clock clock;
     private final long maxBackoffMs;
-    private final DeadLetters deadLetters;
+    private final long stallLimitMs;
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Offsets whose batches Kafka has fully acknowledged; committed asynchronously, synchronously on revoke. */
     private final Map<TopicPartition, OffsetAndMetadata> acked = new HashMap<>();
     private volatile boolean assigned;
 
-    public PushRequestLoop(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer, Topics topics,
-                           PushRequestCodec requestCodec, RouteResolver resolver, DedupeWindow dedupe,
-                           Duration dedupeWindow, DispatchMetrics metrics, Clock clock, Duration maxBackoff) {
+    /** Makes the {@link DeliverySink} of one polled batch. */
+    @FunctionalInterface
+    public interface KafkaSinks {
+        DeliverySink forBatch(Map<MessagePosition, ConsumerRecord<String, byte[]>> batch);
+    }
+
+    public PushRequestLoop(Consumer<String, byte[]> consumer, Topics topics, BatchDispatcher dispatcher,
+                           KafkaSinks sinks, RouteResolver resolver, DispatchMetrics metrics, Clock clock,
+                           Duration maxBackoff, Duration stallLimit) {
         this.consumer = consumer;
-        this.producer = producer;
         this.topics = topics;
-        this.requestCodec = requestCodec;
+        this.dispatcher = dispatcher;
+        this.sinks = sinks;
         this.resolver = resolver;
-        this.dedupe = dedupe;
-        this.dedupeWindow = dedupeWindow;
         this.metrics = metrics;
         this.clock = clock;
         this.maxBackoffMs = maxBackoff.toMillis();
-        this.deadLetters = new DeadLetters(topics.deadLetter());
+        this.stallLimitMs = stallLimit.toMillis();
+    }
+
+    /** The sinks of a dispatcher's producer: node-topic metadata from {@code admin}, dead letters to the DLQ. */
+    public static KafkaSinks sinks(Producer<String, byte[]> producer, org.apache.kafka.clients.admin.Admin admin,
+                                   Topics topics, int maxRequestBytes, Duration metadataTtl) {
+        NodeTopics nodeTopics = new NodeTopics(admin, topics, metadataTtl);
+        DeadLetters deadLetters = new DeadLetters(topics.deadLetter());
+        return batch -> new KafkaDeliverySink(producer, topics, deadLetters, nodeTopics, maxRequestBytes, batch);
     }
 
     /** True once the group has given this loop its partitions (or an empty share) at least once. */
@@ -133,11 +125,12 @@ public final class PushRequestLoop implements Runnable {
                     dispatch(records);
                     sample.stop(metrics.batch);
                     commit(records);
+                    metrics.failingSince.set(0);
                     backoffMs = MIN_BACKOFF_MS;
                 } catch (WakeupException e) {
                     throw e;
-                } catch (RuntimeException | ExecutionException e) {
-                    if (isTransient(e)) {
+                } catch (RuntimeException e) {
+                    if (isExpected(e)) {
                         LOG.warn("Batch of {} records failed ({}); rewinding and retrying in {} ms",
                                 records.count(), e.toString(), backoffMs);
                     } else {
@@ -145,6 +138,7 @@ public final class PushRequestLoop implements Runnable {
                                 records.count(), backoffMs, e);
                     }
                     metrics.retries.increment();
+                    metrics.failingSince.compareAndSet(0, clock.millis());
                     rewind(records);
                     resolver.invalidateAll();
                     pause(backoffMs);
@@ -166,9 +160,16 @@ public final class PushRequestLoop implements Runnable {
         }
     }
 
-    private static boolean isTransient(Exception e) {
-        return e instanceof ExecutionException || e instanceof KafkaException
-                || e.getClass().getName().startsWith("org.redisson");
+    /** True while one batch has kept failing for longer than the stall limit. */
+    public boolean isStalled() {
+        long since = metrics.failingSince.get();
+        return since != 0 && clock.millis() - since > stallLimitMs;
+    }
+
+    /** Failures the loop expects now and then: Redis or Kafka unavailable for a while. */
+    private static boolean isExpected(RuntimeException e) {
+        Throwable cause = e instanceof BatchRetryException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof TransientRegistryException || cause instanceof RetriableException;
     }
 
     private void pause(long millis) {
@@ -180,125 +181,16 @@ public final class PushRequestLoop implements Runnable {
         }
     }
 
-    /** One valid request with where it came from. */
-    private record Accepted(ConsumerRecord<String, byte[]> record, MessagePosition position, PushRequest request) {
-    }
-
-    void dispatch(ConsumerRecords<String, byte[]> records) throws ExecutionException {
-        long now = clock.millis();
-        List<Accepted> accepted = new ArrayList<>(records.count());
-        List<Future<RecordMetadata>> sends = new ArrayList<>();
-        // 1. Sort. Markers take effect before any lookup of this batch, which is at least as fresh as
-        //    applying each one at its own offset.
+    private void dispatch(ConsumerRecords<String, byte[]> records) {
+        List<PolledRecord> polled = new ArrayList<>(records.count());
+        Map<MessagePosition, ConsumerRecord<String, byte[]>> byPosition = new HashMap<>(records.count() * 2);
         for (ConsumerRecord<String, byte[]> record : records) {
-            Header control = record.headers().lastHeader(ControlMarker.HEADER);
-            if (control != null) {
-                applyMarker(record);
-                continue;
-            }
-            try {
-                PushRequest request = requestCodec.decode(record.key(), record.value());
-                if (request.isExpiredAt(now)) {
-                    metrics.expired.increment();
-                    LOG.debug("Expired before dispatch: {}-{}", record.partition(), record.offset());
-                    continue;
-                }
-                accepted.add(new Accepted(record, new MessagePosition(record.partition(), record.offset()), request));
-            } catch (InvalidPushRequestException e) {
-                sends.add(deadLetter(record, e.reason().name(), e.detail()));
-            } catch (RuntimeException e) {
-                LOG.error("Unexpected error decoding {}-{}; dead-lettering it", record.partition(), record.offset(), e);
-                sends.add(deadLetter(record, "UNEXPECTED", e.toString()));
-            }
+            MessagePosition position = new MessagePosition(record.partition(), record.offset());
+            byPosition.put(position, record);
+            polled.add(new PolledRecord(position, record.key(), record.value(),
+                    record.headers().lastHeader(ControlMarker.HEADER) != null));
         }
-        // 2. Producer-id duplicates, then 3. routes: one Redis round trip each for the whole batch.
-        Timer.Sample lookup = Timer.start();
-        List<Accepted> unique = dropDuplicates(accepted);
-        Set<UserId> users = new LinkedHashSet<>();
-        boolean anyBroadcast = false;
-        for (Accepted a : unique) {
-            if (a.request().isBroadcast()) {
-                anyBroadcast = true;
-            } else {
-                users.add(a.request().user());
-            }
-        }
-        Map<UserId, Set<NodeId>> targets = users.isEmpty() ? Map.of() : resolver.resolve(users);
-        Set<NodeId> allLive = anyBroadcast ? resolver.liveNodes() : Set.of();
-        lookup.stop(metrics.routeLookup);
-        // 4. Deliveries in record order.
-        for (Accepted a : unique) {
-            Set<NodeId> nodes = a.request().isBroadcast() ? allLive : targets.getOrDefault(a.request().user(), Set.of());
-            if (nodes.isEmpty()) {
-                metrics.offline.increment();
-                continue;
-            }
-            byte[] value = deliveryCodec.encode(new Delivery(a.position(), a.request()));
-            String key = RoutingKeys.of(a.request());
-            for (NodeId node : nodes) {
-                sends.add(producer.send(new ProducerRecord<>(topics.nodeTopic(node), key, value)));
-            }
-            metrics.routed.increment();
-            metrics.deliveries.increment(nodes.size());
-        }
-        // 5. Nothing is committed before Kafka has every delivery.
-        producer.flush();
-        for (Future<RecordMetadata> send : sends) {
-            try {
-                send.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KafkaException("interrupted waiting for acknowledgements", e);
-            }
-        }
-    }
-
-    private List<Accepted> dropDuplicates(List<Accepted> accepted) {
-        List<DedupeWindow.Claim> claims = new ArrayList<>();
-        for (Accepted a : accepted) {
-            if (a.request().messageId() != null) {
-                claims.add(new DedupeWindow.Claim(a.request().messageId(), a.position()));
-            }
-        }
-        if (claims.isEmpty()) {
-            return accepted;
-        }
-        Set<MessagePosition> duplicates = dedupe.claim(claims, dedupeWindow);
-        if (duplicates.isEmpty()) {
-            return accepted;
-        }
-        List<Accepted> unique = new ArrayList<>(accepted.size());
-        for (Accepted a : accepted) {
-            if (duplicates.contains(a.position())) {
-                metrics.duplicate.increment();
-                LOG.debug("Duplicate producer id {} at {}", a.request().messageId(), a.position());
-            } else {
-                unique.add(a);
-            }
-        }
-        return unique;
-    }
-
-    private void applyMarker(ConsumerRecord<String, byte[]> record) {
-        metrics.markers.increment();
-        ControlMarker marker;
-        try {
-            marker = ControlMarker.decode(record.value());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Ignoring unreadable control record {}-{}: {}", record.partition(), record.offset(), e.getMessage());
-            return;
-        }
-        if (marker.kind() == ControlMarker.Kind.SESSION_OPENED) {
-            resolver.invalidateUser(marker.user());
-        } else {
-            resolver.invalidateLiveNodes();
-        }
-    }
-
-    private Future<RecordMetadata> deadLetter(ConsumerRecord<String, byte[]> record, String reason, String detail) {
-        metrics.deadLettered.increment();
-        LOG.debug("Dead-lettering {}-{}: {} {}", record.partition(), record.offset(), reason, detail);
-        return producer.send(deadLetters.of(record, reason, detail));
+        dispatcher.dispatch(polled, sinks.forBatch(byPosition));
     }
 
     /**

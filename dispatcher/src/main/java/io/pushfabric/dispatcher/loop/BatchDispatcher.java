@@ -1,0 +1,355 @@
+package io.pushfabric.dispatcher.loop;
+
+import io.micrometer.core.instrument.Timer;
+import io.pushfabric.contracts.ControlMarker;
+import io.pushfabric.contracts.Delivery;
+import io.pushfabric.contracts.DeliveryCodec;
+import io.pushfabric.contracts.InvalidPushRequestException;
+import io.pushfabric.contracts.MessagePosition;
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.PushRequest;
+import io.pushfabric.contracts.PushRequestCodec;
+import io.pushfabric.contracts.RoutingKeys;
+import io.pushfabric.contracts.UserId;
+import io.pushfabric.dispatcher.routing.RouteResolver;
+import io.pushfabric.registry.DedupeWindow;
+import io.pushfabric.registry.NodeRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dispatcher's decisions for one polled batch of {@code push-requests}, free of Kafka:
+ * <ol>
+ *   <li>{@link #sort}: control marker (drop cached routes), valid request, expired, or poison (dead-letter);</li>
+ *   <li>{@link #dropDuplicates}: producer-id duplicates (one Redis round trip);</li>
+ *   <li>{@link #resolve}: the users' live nodes (cache, then one Redis round trip for the misses);</li>
+ *   <li>{@link #fanOut}: one delivery per node, in record order, so per-user order holds on every node topic;</li>
+ *   <li>{@link #settle}: wait for every send, then act on failures by their {@link FailureScope}: a node that
+ *       cannot take deliveries is fenced (its lease evicted, so it closes its sessions and they resume with their
+ *       cursors) and dispatch goes on for every other node; a record no node could take is dead-lettered as
+ *       {@value #UNDELIVERABLE}; a transient failure throws {@link BatchRetryException} so that nothing of the
+ *       batch is committed.</li>
+ * </ol>
+ * Not thread-safe: one per consumer loop.
+ */
+public final class BatchDispatcher {
+    /** Dead-letter reason of a record that no produce request can carry. */
+    public static final String UNDELIVERABLE = "UNDELIVERABLE";
+    private static final Logger LOG = LoggerFactory.getLogger(BatchDispatcher.class);
+
+    private final PushRequestCodec requestCodec;
+    private final DeliveryCodec deliveryCodec = new DeliveryCodec();
+    private final RouteResolver resolver;
+    private final DedupeWindow dedupe;
+    private final Duration dedupeWindow;
+    private final NodeRegistry nodes;
+    private final DispatchMetrics metrics;
+    private final Clock clock;
+    private final Duration ackPatience;
+
+    /**
+     * @param ackPatience how long to wait for a node's acknowledgement before asking the sink whether the node
+     *                    is gone (a deleted topic never answers until the producer's delivery timeout)
+     */
+    public BatchDispatcher(PushRequestCodec requestCodec, RouteResolver resolver, DedupeWindow dedupe,
+                           Duration dedupeWindow, NodeRegistry nodes, DispatchMetrics metrics, Clock clock,
+                           Duration ackPatience) {
+        this.requestCodec = requestCodec;
+        this.resolver = resolver;
+        this.dedupe = dedupe;
+        this.dedupeWindow = dedupeWindow;
+        this.nodes = nodes;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.ackPatience = ackPatience;
+    }
+
+    /** One valid request with where it came from. */
+    private record Accepted(PolledRecord record, PushRequest request) {
+        MessagePosition position() {
+            return record.position();
+        }
+    }
+
+    /** One send in flight: a delivery ({@code node} set) or a dead letter ({@code node} null). */
+    private record Send(PolledRecord record, NodeId node, CompletableFuture<Void> ack) {
+    }
+
+    /** What happened to this batch's records and nodes while its sends settle. */
+    private static final class Outcomes {
+        final List<Send> deadLetters = new ArrayList<>();
+        final Set<NodeId> fenced = new HashSet<>();
+        final Set<MessagePosition> undeliverable = new HashSet<>();
+        Throwable transientFailure;
+    }
+
+    /**
+     * Dispatches one batch. Returns when every delivery and dead letter is durable or decided.
+     *
+     * @throws BatchRetryException on a transient failure: nothing of the batch may be committed
+     */
+    public void dispatch(List<PolledRecord> records, DeliverySink sink) {
+        Outcomes outcomes = new Outcomes();
+        List<Accepted> accepted = sort(records, sink, outcomes);
+        Timer.Sample lookup = Timer.start();
+        List<Accepted> unique = dropDuplicates(accepted);
+        Targets targets = resolve(unique);
+        lookup.stop(metrics.routeLookup);
+        List<Send> deliveries = fanOut(unique, targets, sink, outcomes);
+        settle(deliveries, sink, outcomes);
+        if (outcomes.transientFailure != null) {
+            throw new BatchRetryException("a send failed transiently: " + outcomes.transientFailure,
+                    outcomes.transientFailure);
+        }
+        count(unique, targets, outcomes);
+    }
+
+    /**
+     * Step 1. Markers take effect before any lookup of this batch, which is at least as fresh as applying each
+     * one at its own offset.
+     */
+    private List<Accepted> sort(List<PolledRecord> records, DeliverySink sink, Outcomes outcomes) {
+        long now = clock.millis();
+        List<Accepted> accepted = new ArrayList<>(records.size());
+        for (PolledRecord record : records) {
+            if (record.controlMarker()) {
+                applyMarker(record);
+                continue;
+            }
+            try {
+                PushRequest request = requestCodec.decode(record.key(), record.value());
+                if (request.isExpiredAt(now)) {
+                    metrics.expired.increment();
+                    LOG.debug("Expired before dispatch: {}", record.position());
+                    continue;
+                }
+                accepted.add(new Accepted(record, request));
+            } catch (InvalidPushRequestException e) {
+                deadLetter(record, e.reason().name(), e.detail(), sink, outcomes);
+            } catch (RuntimeException e) {
+                LOG.error("Unexpected error decoding {}; dead-lettering it", record.position(), e);
+                deadLetter(record, "UNEXPECTED", e.toString(), sink, outcomes);
+            }
+        }
+        return accepted;
+    }
+
+    private void applyMarker(PolledRecord record) {
+        metrics.markers.increment();
+        ControlMarker marker;
+        try {
+            marker = ControlMarker.decode(record.value());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignoring unreadable control record {}: {}", record.position(), e.getMessage());
+            return;
+        }
+        if (marker.kind() == ControlMarker.Kind.SESSION_OPENED) {
+            resolver.invalidateUser(marker.user());
+        } else {
+            resolver.invalidateLiveNodes();
+        }
+    }
+
+    /** Step 2. Producer-id duplicates, one Redis round trip for the whole batch. */
+    private List<Accepted> dropDuplicates(List<Accepted> accepted) {
+        List<DedupeWindow.Claim> claims = new ArrayList<>();
+        for (Accepted a : accepted) {
+            if (a.request().messageId() != null) {
+                claims.add(new DedupeWindow.Claim(a.request().messageId(), a.position()));
+            }
+        }
+        if (claims.isEmpty()) {
+            return accepted;
+        }
+        Set<MessagePosition> duplicates = dedupe.claim(claims, dedupeWindow);
+        if (duplicates.isEmpty()) {
+            return accepted;
+        }
+        List<Accepted> unique = new ArrayList<>(accepted.size());
+        for (Accepted a : accepted) {
+            if (duplicates.contains(a.position())) {
+                metrics.duplicate.increment();
+                LOG.debug("Duplicate producer id {} at {}", a.request().messageId(), a.position());
+            } else {
+                unique.add(a);
+            }
+        }
+        return unique;
+    }
+
+    /** The live nodes of this batch's users, and of everyone when the batch holds a broadcast. */
+    private record Targets(Map<UserId, Set<NodeId>> users, Set<NodeId> allLive) {
+        Set<NodeId> of(PushRequest request) {
+            return request.isBroadcast() ? allLive : users.getOrDefault(request.user(), Set.of());
+        }
+    }
+
+    /** Step 3. Routes, one Redis round trip for the users the cache does not hold. */
+    private Targets resolve(List<Accepted> unique) {
+        Set<UserId> users = new LinkedHashSet<>();
+        boolean anyBroadcast = false;
+        for (Accepted a : unique) {
+            if (a.request().isBroadcast()) {
+                anyBroadcast = true;
+            } else {
+                users.add(a.request().user());
+            }
+        }
+        return new Targets(users.isEmpty() ? Map.of() : resolver.resolve(users),
+                anyBroadcast ? resolver.liveNodes() : Set.of());
+    }
+
+    /**
+     * Step 4. Deliveries in record order. A send the sink refuses at once is decided at once, so a fenced node
+     * gets nothing more of this batch: its topic never holds a later record without an earlier one.
+     */
+    private List<Send> fanOut(List<Accepted> unique, Targets targets, DeliverySink sink, Outcomes outcomes) {
+        List<Send> sends = new ArrayList<>();
+        for (Accepted a : unique) {
+            Set<NodeId> nodes = targets.of(a.request());
+            if (nodes.isEmpty()) {
+                continue;
+            }
+            byte[] value = deliveryCodec.encode(new Delivery(a.position(), a.request()));
+            String key = RoutingKeys.of(a.request());
+            for (NodeId node : nodes) {
+                if (outcomes.fenced.contains(node) || outcomes.undeliverable.contains(a.position())) {
+                    continue;
+                }
+                Send send = new Send(a.record(), node, sink.deliver(node, key, value));
+                if (send.ack().isCompletedExceptionally()) {
+                    onFailure(send, failureOf(send.ack()), sink, outcomes);
+                } else {
+                    sends.add(send);
+                }
+            }
+        }
+        return sends;
+    }
+
+    /** Step 5. Every send durable or decided; dead letters written on the way are waited for too. */
+    private void settle(List<Send> deliveries, DeliverySink sink, Outcomes outcomes) {
+        for (Send send : deliveries) {
+            if (outcomes.fenced.contains(send.node())) {
+                continue; // its node's sessions resume from their cursors; this ack no longer matters
+            }
+            Throwable failure = await(send, sink, outcomes);
+            if (failure != null) {
+                onFailure(send, failure, sink, outcomes);
+            }
+        }
+        for (int i = 0; i < outcomes.deadLetters.size(); i++) {
+            Send send = outcomes.deadLetters.get(i);
+            Throwable failure = failureOf(send.ack());
+            if (failure != null) {
+                onFailure(send, failure, sink, outcomes);
+            }
+        }
+    }
+
+    /** Waits for one delivery; a node whose acknowledgement is slow is asked about once, then waited for. */
+    private Throwable await(Send send, DeliverySink sink, Outcomes outcomes) {
+        try {
+            send.ack().get(ackPatience.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (TimeoutException slow) {
+            if (sink.nodeGone(send.node())) {
+                fence(send.node(), "no acknowledgement within " + ackPatience.toMillis() + " ms and the node is gone",
+                        outcomes);
+                return null;
+            }
+            return failureOf(send.ack());
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e;
+        }
+    }
+
+    private void onFailure(Send send, Throwable failure, DeliverySink sink, Outcomes outcomes) {
+        FailureScope scope = failure instanceof InterruptedException ? FailureScope.TRANSIENT
+                : sink.classify(send.node(), failure);
+        if (send.node() == null) {
+            scope = FailureScope.TRANSIENT; // a dead letter that fails is retried with its batch
+        }
+        switch (scope) {
+            case NODE -> fence(send.node(), failure.toString(), outcomes);
+            case RECORD -> {
+                if (outcomes.undeliverable.add(send.record().position())) {
+                    deadLetter(send.record(), UNDELIVERABLE, failure.getMessage() == null ? failure.toString()
+                            : failure.getMessage(), sink, outcomes);
+                }
+            }
+            case TRANSIENT -> {
+                if (outcomes.transientFailure == null) {
+                    outcomes.transientFailure = failure;
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes the node out of routing: its lease is evicted, so its next heartbeat finds the lease lapsed and the
+     * node closes its sessions (they resume with their cursors and replay what this batch could not deliver).
+     */
+    private void fence(NodeId node, String why, Outcomes outcomes) {
+        if (!outcomes.fenced.add(node)) {
+            return;
+        }
+        boolean wasLive = nodes.evict(node);
+        resolver.invalidateLiveNodes();
+        metrics.fenced.increment();
+        LOG.warn("Fenced node {} ({}): its lease {} evicted; its sessions will resume elsewhere with their cursors",
+                node, why, wasLive ? "was" : "was already");
+    }
+
+    private void deadLetter(PolledRecord record, String reason, String detail, DeliverySink sink, Outcomes outcomes) {
+        LOG.debug("Dead-lettering {}: {} {}", record.position(), reason, detail);
+        outcomes.deadLetters.add(new Send(record, null, sink.deadLetter(record, reason, detail)));
+    }
+
+    /** Outcome counters, once the batch is done (a retried batch counts only the attempt that succeeded). */
+    private void count(List<Accepted> unique, Targets targets, Outcomes outcomes) {
+        metrics.deadLettered.increment(outcomes.deadLetters.size());
+        for (Accepted a : unique) {
+            if (outcomes.undeliverable.contains(a.position())) {
+                continue;
+            }
+            int reached = 0;
+            for (NodeId node : targets.of(a.request())) {
+                if (!outcomes.fenced.contains(node)) {
+                    reached++;
+                }
+            }
+            if (reached == 0) {
+                metrics.offline.increment();
+            } else {
+                metrics.routed.increment();
+                metrics.deliveries.increment(reached);
+            }
+        }
+    }
+
+    private static Throwable failureOf(CompletableFuture<Void> ack) {
+        try {
+            ack.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause() == null ? e : e.getCause();
+        }
+    }
+}

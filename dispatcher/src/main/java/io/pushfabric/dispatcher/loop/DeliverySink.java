@@ -1,0 +1,28 @@
+package io.pushfabric.dispatcher.loop;
+
+import io.pushfabric.contracts.NodeId;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where the batch dispatcher's output goes: deliveries to node topics and dead letters. Every send returns a
+ * future that completes when the send is durable, or fails with the sink's own error (possibly at once, with an
+ * {@link UndeliverableException}, when the sink knows the send cannot succeed).
+ */
+public interface DeliverySink {
+
+    /** Sends one delivery to {@code node}'s topic. */
+    CompletableFuture<Void> deliver(NodeId node, String key, byte[] value);
+
+    /** Sends a copy of {@code record} to the dead-letter topic with a reason code and a human sentence. */
+    CompletableFuture<Void> deadLetter(PolledRecord record, String reason, String detail);
+
+    /**
+     * What a failed send means: retry the batch, fence the target node, or dead-letter the record.
+     *
+     * @param node the target of a delivery, or null for a dead letter
+     */
+    FailureScope classify(NodeId node, Throwable failure);
+
+    /** True when {@code node} can no longer take deliveries at all (asked when its acknowledgements are slow). */
+    boolean nodeGone(NodeId node);
+}

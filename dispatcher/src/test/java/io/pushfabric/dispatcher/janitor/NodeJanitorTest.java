@@ -1,0 +1,125 @@
+package io.pushfabric.dispatcher.janitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.UserId;
+import io.pushfabric.registry.ClusterLock;
+import io.pushfabric.registry.InMemoryNodeRegistry;
+import io.pushfabric.registry.InMemoryRouteRegistry;
+import io.pushfabric.registry.MutableClock;
+import io.pushfabric.registry.NodeInfo;
+import io.pushfabric.registry.NodeRegistry;
+import io.pushfabric.registry.SessionRoute;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The janitor on in-memory registries and a test clock: it never removes what belongs to a live node. */
+class NodeJanitorTest {
+    private static final NodeId A = NodeId.of("node-a");
+    private static final NodeId B = NodeId.of("node-b");
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration GRACE = Duration.ofMinutes(5);
+    private static final ClusterLock NO_LOCK = (name, lease, task) -> {
+        task.run();
+        return true;
+    };
+
+    private final MutableClock clock = new MutableClock();
+    private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry(clock);
+    private final InMemoryRouteRegistry routes = new InMemoryRouteRegistry();
+    private final List<NodeId> deletedTopics = new ArrayList<>();
+
+    private NodeJanitor janitor(Consumer<NodeId> whileDeletingTopic) {
+        return new NodeJanitor(nodes, routes, NO_LOCK, node -> {
+            deletedTopics.add(node);
+            whileDeletingTopic.accept(node);
+        }, GRACE, clock);
+    }
+
+    private boolean heartbeat(NodeId node, long startedAt) {
+        return nodes.heartbeat(new NodeInfo(node, node.value() + ":8080", startedAt, 1, clock.millis()), LEASE);
+    }
+
+    @BeforeEach
+    void aIsLongDeadAndBIsLive() {
+        heartbeat(A, 1);
+        routes.register(new SessionRoute(UserId.of("alice"), "s1", A));
+        clock.advance(GRACE.plus(LEASE).plusSeconds(1));
+        heartbeat(B, 1);
+        routes.register(new SessionRoute(UserId.of("bob"), "s2", B));
+    }
+
+    @Test
+    void deadNodeIsCleanedUpAndLiveNodeKept() {
+        assertThat(janitor(node -> { }).sweep()).isEqualTo(1);
+
+        assertThat(deletedTopics).containsExactly(A);
+        assertThat(routes.routesOn(A)).isEmpty();
+        assertThat(routes.routesOn(B)).hasSize(1);
+        assertThat(nodes.knownNodes()).extracting(NodeInfo::id).containsExactly(B);
+    }
+
+    @Test
+    void nodeThatRestartsWhileItsTopicIsDeletedKeepsItsNewLeaseAndIsToldToRejoin() {
+        List<Boolean> leaseWasLive = new ArrayList<>();
+        janitor(node -> leaseWasLive.add(heartbeat(A, 2))).sweep();
+
+        assertThat(leaseWasLive).as("the node learns that its lease had lapsed, so it fences and rejoins")
+                .containsExactly(false);
+        assertThat(nodes.liveNodes()).as("the restarted node's new lease survives the sweep").contains(A);
+        assertThat(nodes.knownNodes()).extracting(NodeInfo::startedAt).contains(2L);
+    }
+
+    @Test
+    void nodeThatHeartbeatsAfterTheJanitorReadItIsKeptWhole() {
+        NodeRegistry racing = new RacingRegistry(nodes, () -> heartbeat(A, 2));
+        NodeJanitor janitor = new NodeJanitor(racing, routes, NO_LOCK, deletedTopics::add, GRACE, clock);
+
+        assertThat(janitor.sweep()).isZero();
+
+        assertThat(deletedTopics).isEmpty();
+        assertThat(routes.routesOn(A)).hasSize(1);
+        assertThat(nodes.liveNodes()).containsExactlyInAnyOrder(A, B);
+    }
+
+    /** Our registry, with a node heartbeating right after the janitor has read the known nodes. */
+    private record RacingRegistry(NodeRegistry delegate, Runnable afterRead) implements NodeRegistry {
+        @Override
+        public List<NodeInfo> knownNodes() {
+            List<NodeInfo> seen = delegate.knownNodes();
+            afterRead.run();
+            return seen;
+        }
+
+        @Override
+        public boolean heartbeat(NodeInfo node, Duration ttl) {
+            return delegate.heartbeat(node, ttl);
+        }
+
+        @Override
+        public Set<NodeId> liveNodes() {
+            return delegate.liveNodes();
+        }
+
+        @Override
+        public void leave(NodeId node) {
+            delegate.leave(node);
+        }
+
+        @Override
+        public boolean evict(NodeId node) {
+            return delegate.evict(node);
+        }
+
+        @Override
+        public boolean forgetIfDead(NodeInfo seen) {
+            return delegate.forgetIfDead(seen);
+        }
+    }
+}

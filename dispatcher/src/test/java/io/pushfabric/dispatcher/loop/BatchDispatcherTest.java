@@ -1,0 +1,247 @@
+package io.pushfabric.dispatcher.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushfabric.contracts.ControlMarker;
+import io.pushfabric.contracts.MessagePosition;
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.PushRequest;
+import io.pushfabric.contracts.PushRequestCodec;
+import io.pushfabric.contracts.RoutingKeys;
+import io.pushfabric.contracts.UserId;
+import io.pushfabric.dispatcher.routing.RouteResolver;
+import io.pushfabric.registry.InMemoryDedupeWindow;
+import io.pushfabric.registry.InMemoryNodeRegistry;
+import io.pushfabric.registry.InMemoryRouteRegistry;
+import io.pushfabric.registry.MutableClock;
+import io.pushfabric.registry.NodeInfo;
+import io.pushfabric.registry.SessionRoute;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The batch decisions on in-memory registries and a recording sink: no Kafka, no Redis. */
+class BatchDispatcherTest {
+    private static final UserId ALICE = UserId.of("alice");
+    private static final UserId BOB = UserId.of("bob");
+    private static final NodeId A = NodeId.of("node-a");
+    private static final NodeId B = NodeId.of("node-b");
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    private final MutableClock clock = new MutableClock();
+    private final InMemoryRouteRegistry routes = new InMemoryRouteRegistry();
+    private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry(clock);
+    private final PushRequestCodec codec = new PushRequestCodec();
+    private final DispatchMetrics metrics = new DispatchMetrics(new SimpleMeterRegistry(), clock);
+    private final RouteResolver resolver = new RouteResolver(routes, nodes,
+            new RouteResolver.CacheSettings(1_000, Duration.ofSeconds(60), Duration.ofSeconds(1)), clock);
+    private final BatchDispatcher dispatcher = new BatchDispatcher(codec, resolver,
+            new InMemoryDedupeWindow(clock), Duration.ofMinutes(10), nodes, metrics, clock, Duration.ofMillis(50));
+    private final RecordingSink sink = new RecordingSink();
+    private final List<PolledRecord> batch = new ArrayList<>();
+    private long nextOffset;
+    private int sessions;
+
+    @BeforeEach
+    void twoLiveNodes() {
+        live(A);
+        live(B);
+    }
+
+    private void live(NodeId node) {
+        nodes.heartbeat(new NodeInfo(node, node.value() + ":8080", 0L, 0, clock.millis()), LEASE);
+    }
+
+    private void connect(UserId user, NodeId node) {
+        routes.register(new SessionRoute(user, "s-" + sessions++, node));
+    }
+
+    private PolledRecord add(PushRequest request) {
+        PolledRecord record = new PolledRecord(new MessagePosition(0, nextOffset++), RoutingKeys.of(request),
+                codec.encode(request), false);
+        batch.add(record);
+        return record;
+    }
+
+    private PolledRecord add(UserId user, String text) {
+        return add(PushRequest.toUser(user, JsonNodeFactory.instance.textNode(text)));
+    }
+
+    private void addRaw(String key, String value) {
+        batch.add(new PolledRecord(new MessagePosition(0, nextOffset++), key,
+                value.getBytes(StandardCharsets.UTF_8), false));
+    }
+
+    @Test
+    void deliversInRecordOrderToEveryLiveNodeOfTheUser() {
+        connect(ALICE, A);
+        connect(ALICE, B);
+        connect(BOB, B);
+        add(ALICE, "1");
+        add(BOB, "2");
+        add(ALICE, "3");
+
+        dispatcher.dispatch(batch, sink);
+
+        assertThat(sink.offsetsAt(A)).containsExactly(0L, 2L);
+        assertThat(sink.offsetsAt(B)).containsExactly(0L, 1L, 2L);
+        assertThat(metrics.count("routed")).isEqualTo(3);
+    }
+
+    @Test
+    void broadcastGoesToEveryLiveNodeAndOfflineUsersToNone() {
+        add(PushRequest.broadcast(JsonNodeFactory.instance.textNode("all")));
+        add(BOB, "nobody home");
+
+        dispatcher.dispatch(batch, sink);
+
+        assertThat(sink.offsetsAt(A)).containsExactly(0L);
+        assertThat(sink.offsetsAt(B)).containsExactly(0L);
+        assertThat(metrics.count("offline")).isEqualTo(1);
+    }
+
+    @Test
+    void sessionOpenedMarkerMakesTheBatchSeeTheNewRoute() {
+        add(ALICE, "before"); // resolves and caches "no route"
+        dispatcher.dispatch(batch, sink);
+        batch.clear();
+        connect(ALICE, A);
+        batch.add(new PolledRecord(new MessagePosition(0, nextOffset++), ALICE.value(),
+                ControlMarker.sessionOpened(ALICE, A).encode(), true));
+        add(ALICE, "after");
+
+        dispatcher.dispatch(batch, sink);
+
+        assertThat(sink.offsetsAt(A)).containsExactly(2L);
+        assertThat(metrics.markers.count()).isEqualTo(1);
+    }
+
+    @Test
+    void poisonIsDeadLetteredAndTheRestOfTheBatchDelivered() {
+        connect(ALICE, A);
+        add(ALICE, "1");
+        addRaw(ALICE.value(), "not json");
+        add(ALICE, "3");
+
+        dispatcher.dispatch(batch, sink);
+
+        assertThat(sink.offsetsAt(A)).containsExactly(0L, 2L);
+        assertThat(sink.deadLetters).singleElement()
+                .satisfies(d -> assertThat(d.record().position().offset()).isEqualTo(1L));
+        assertThat(metrics.count("dead_lettered")).isEqualTo(1);
+    }
+
+    @Test
+    void expiredAndDuplicateRequestsAreDropped() {
+        connect(ALICE, A);
+        add(PushRequest.toUser(ALICE, JsonNodeFactory.instance.textNode("x")).withMessageId("m1"));
+        add(PushRequest.toUser(ALICE, JsonNodeFactory.instance.textNode("x")).withMessageId("m1"));
+        add(PushRequest.toUser(ALICE, JsonNodeFactory.instance.textNode("late")).withExpiresAt(clock.millis() - 1));
+
+        dispatcher.dispatch(batch, sink);
+
+        assertThat(sink.offsetsAt(A)).containsExactly(0L);
+        assertThat(metrics.count("duplicate")).isEqualTo(1);
+        assertThat(metrics.count("expired")).isEqualTo(1);
+    }
+
+    @Test
+    void nodeRefusedAtOnceIsFencedAndGetsNothingMoreWhileOthersGetTheWholeBatch() {
+        connect(ALICE, A);
+        connect(BOB, B);
+        add(BOB, "1");
+        add(ALICE, "2");
+        add(BOB, "3");
+        add(PushRequest.broadcast(JsonNodeFactory.instance.textNode("all")));
+        sink.refuseAtOnce.put(B, FailureScope.NODE);
+
+        dispatcher.dispatch(batch, sink);
+
+        assertThat(sink.offsetsAt(A)).containsExactly(1L, 3L);
+        assertThat(sink.offsetsAt(B)).isEmpty();
+        assertThat(nodes.liveNodes()).as("B's lease evicted: its sessions resume elsewhere").containsExactly(A);
+        assertThat(metrics.fenced.count()).isEqualTo(1);
+        assertThat(nodes.heartbeat(new NodeInfo(B, "b:8080", 0L, 0, clock.millis()), LEASE))
+                .as("B learns of the fence at its next heartbeat").isFalse();
+    }
+
+    @Test
+    void nodeFailingAfterTheSendIsFencedAndLaterBatchesSkipIt() {
+        connect(ALICE, A);
+        connect(BOB, B);
+        add(BOB, "1");
+        add(ALICE, "2");
+        sink.failLater.put(B, FailureScope.NODE);
+
+        dispatcher.dispatch(batch, sink);
+        batch.clear();
+        sink.failLater.clear();
+        add(BOB, "3");
+        add(ALICE, "4");
+        dispatcher.dispatch(batch, sink);
+
+        assertThat(sink.offsetsAt(A)).containsExactly(1L, 3L);
+        assertThat(sink.offsetsAt(B)).as("fenced node is no longer a target").isEmpty();
+        assertThat(nodes.liveNodes()).containsExactly(A);
+    }
+
+    @Test
+    void nodeThatNeverAnswersAndIsGoneIsFenced() {
+        connect(ALICE, A);
+        connect(BOB, B);
+        add(BOB, "1");
+        add(ALICE, "2");
+        sink.silentAndGone = Set.of(B);
+
+        dispatcher.dispatch(batch, sink);
+
+        assertThat(sink.offsetsAt(A)).containsExactly(1L);
+        assertThat(nodes.liveNodes()).containsExactly(A);
+    }
+
+    @Test
+    void recordNoNodeCanTakeIsDeadLetteredAsUndeliverable() {
+        connect(ALICE, A);
+        connect(ALICE, B);
+        add(ALICE, "1");
+        sink.refuseAtOnce.put(A, FailureScope.RECORD);
+        sink.refuseAtOnce.put(B, FailureScope.RECORD);
+
+        dispatcher.dispatch(batch, sink);
+
+        assertThat(sink.deadLetters).singleElement()
+                .satisfies(d -> assertThat(d.reason()).isEqualTo(BatchDispatcher.UNDELIVERABLE));
+        assertThat(nodes.liveNodes()).as("no node fenced for the record's fault").containsExactlyInAnyOrder(A, B);
+        assertThat(metrics.count("dead_lettered")).isEqualTo(1);
+        assertThat(metrics.count("routed")).isZero();
+    }
+
+    @Test
+    void transientFailureAsksForARetryAndCountsNothing() {
+        connect(ALICE, A);
+        connect(BOB, B);
+        add(ALICE, "1");
+        add(BOB, "2");
+        sink.failLater.put(B, FailureScope.TRANSIENT);
+
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+
+        assertThat(nodes.liveNodes()).as("nobody fenced").containsExactlyInAnyOrder(A, B);
+        assertThat(metrics.count("routed")).isZero();
+    }
+
+    @Test
+    void failedDeadLetterAsksForARetry() {
+        addRaw("k", "not json");
+        sink.deadLetterFailure = FailureScope.RECORD;
+
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+    }
+}
