@@ -36,6 +36,7 @@ public final class DispatcherApp implements AutoCloseable {
     private static final java.time.Duration ACK_PATIENCE = java.time.Duration.ofSeconds(2);
     /** How long node-topic metadata (existence, max.message.bytes) is reused before it is read again. */
     private static final java.time.Duration NODE_TOPICS_TTL = java.time.Duration.ofSeconds(30);
+    private static final java.time.Duration PRODUCER_CLOSE_TIMEOUT = java.time.Duration.ofSeconds(5);
     /** The producer's max.request.size: a delivery larger than this is dead-lettered as UNDELIVERABLE. */
     private static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024 + 64 * 1024;
 
@@ -195,7 +196,8 @@ public final class DispatcherApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close();
+        // Every committed batch is acknowledged already; what may still be in flight goes to fenced nodes only.
+        producer.close(PRODUCER_CLOSE_TIMEOUT);
         admin.close();
         redis.close();
         LOG.info("Dispatcher stopped");

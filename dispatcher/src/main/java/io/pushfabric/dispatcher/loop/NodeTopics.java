@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the cluster's metadata says about each node topic: missing, or present with its
- * {@code max.message.bytes}. Cached for {@code ttl} so a batch costs no admin round trip; {@link #forget}
- * drops an entry when a send to the node failed, so the next question reads fresh metadata.
+ * {@code max.message.bytes}. An existing topic is cached for {@code ttl} so a batch costs no admin round trip;
+ * {@link #forget} drops an entry when a send to the node failed, so the next question reads fresh metadata.
  */
 final class NodeTopics {
     private static final Logger LOG = LoggerFactory.getLogger(NodeTopics.class);
@@ -48,8 +48,8 @@ final class NodeTopics {
             return known;
         }
         State read = read(node);
-        if (read != null) {
-            cache.put(node, read);
+        if (read != null && read.exists()) {
+            cache.put(node, read); // "missing" is never cached: a fenced node that rejoins recreates its topic
         }
         return read;
     }
