@@ -86,7 +86,8 @@ class NodeFailureTest {
                 "PUSH_DISPATCHER_GROUP", TestInfra.uniqueName("fence"),
                 "PUSH_REQUESTS_PARTITIONS", "1",
                 "PUSH_TOPIC_REPLICATION", "1",
-                "PUSH_LIVE_NODES_TTL_MS", "100")), new SimpleMeterRegistry(), Clock.systemUTC());
+                "PUSH_LIVE_NODES_TTL_MS", "100",
+                "PUSH_DISPATCH_STALL_LIMIT_MS", "1000")), new SimpleMeterRegistry(), Clock.systemUTC());
     }
 
     @AfterEach
@@ -177,5 +178,21 @@ class NodeFailureTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !redis.nodes().liveNodes().contains(B));
         assertThat(deliveredTo(B, 1)).as("nothing after the gap reached B").containsExactly("small");
         assertThat(dispatcher.metrics().count("dead_lettered")).isZero();
+    }
+
+    @Test
+    void batchThatKeepsFailingMakesTheDispatcherNotReadyUntilItGoesThrough() throws Exception {
+        createNodeTopic(A, Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(dispatcher::isReady);
+        admin.deleteTopics(List.of(topics.deadLetter())).all().get(30, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(topics.requests(), ALICE.value(), "not json".getBytes())).get();
+        publish(ALICE, "after the poison");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !dispatcher.isReady());
+        assertThat(deliveredTo(A, 0)).as("nothing after the stuck record went out").isEmpty();
+
+        admin.createTopics(List.of(new NewTopic(topics.deadLetter(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        assertThat(deliveredTo(A, 1)).containsExactly("after the poison");
+        await().atMost(Duration.ofSeconds(20)).until(dispatcher::isReady);
     }
 }
