@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -72,6 +73,7 @@ public final class PushRequestLoop implements Runnable {
     private final Clock clock;
     private final long maxBackoffMs;
     private final DeadLetters deadLetters;
+    private final WrongPartitionAlarm wrongPartition;
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Offsets whose batches Kafka has fully acknowledged; committed asynchronously, synchronously on revoke. */
     private final Map<TopicPartition, OffsetAndMetadata> acked = new HashMap<>();
@@ -91,6 +93,7 @@ public final class PushRequestLoop implements Runnable {
         this.clock = clock;
         this.maxBackoffMs = maxBackoff.toMillis();
         this.deadLetters = new DeadLetters(topics.deadLetter());
+        this.wrongPartition = new WrongPartitionAlarm(metrics, clock);
     }
 
     /** True once the group has given this loop its partitions (or an empty share) at least once. */
@@ -190,14 +193,21 @@ public final class PushRequestLoop implements Runnable {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         // 1. Sort. Markers take effect before any lookup of this batch, which is at least as fresh as
         //    applying each one at its own offset.
+        PartitionCheck placement = new PartitionCheck(consumer.partitionsFor(topics.requests()).size());
         for (ConsumerRecord<String, byte[]> record : records) {
+            Optional<PartitionCheck.Misplaced> misplaced = placement.check(record.key(), record.partition());
             Header control = record.headers().lastHeader(ControlMarker.HEADER);
             if (control != null) {
+                misplaced.ifPresent(m -> wrongPartition.marker(m, record.offset()));
                 applyMarker(record);
                 continue;
             }
             try {
                 PushRequest request = requestCodec.decode(record.key(), record.value());
+                if (misplaced.isPresent()) {
+                    sends.add(deadLetter(record, "WRONG_PARTITION", wrongPartition.request(misplaced.get(), record.offset())));
+                    continue;
+                }
                 if (request.isExpiredAt(now)) {
                     metrics.expired.increment();
                     LOG.debug("Expired before dispatch: {}-{}", record.partition(), record.offset());
@@ -257,7 +267,7 @@ public final class PushRequestLoop implements Runnable {
         List<DedupeWindow.Claim> claims = new ArrayList<>();
         for (Accepted a : accepted) {
             if (a.request().messageId() != null) {
-                claims.add(new DedupeWindow.Claim(a.request().messageId(), a.position()));
+                claims.add(new DedupeWindow.Claim(RoutingKeys.of(a.request()), a.request().messageId(), a.position()));
             }
         }
         if (claims.isEmpty()) {
