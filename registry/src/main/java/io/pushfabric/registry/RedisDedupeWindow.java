@@ -74,21 +74,7 @@ public final class RedisDedupeWindow implements DedupeWindow {
     @Override
     public MessagePosition owner(String routingKey, String messageId) {
         String owner = redisson.<String>getBucket(keys.dedupe(routingKey, messageId), StringCodec.INSTANCE).get();
-        return owner == null ? null : parse(owner);
-    }
-
-    /** Reads {@code "<partition>-<offset>"} back. */
-    static MessagePosition parse(String text) {
-        int dash = text.indexOf('-');
-        try {
-            if (dash <= 0) {
-                throw new NumberFormatException("no '-'");
-            }
-            return new MessagePosition(Integer.parseInt(text.substring(0, dash)),
-                    Long.parseLong(text.substring(dash + 1)));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a message position '" + text + "'", e);
-        }
+        return owner == null ? null : MessagePosition.parse(owner);
     }
 
     @Override
