@@ -14,6 +14,19 @@ public record MessagePosition(int partition, long offset) {
         }
     }
 
+    /** Reads {@link #id()} back. @throws IllegalArgumentException naming the text */
+    public static MessagePosition parse(String text) {
+        int dash = text.indexOf('-');
+        try {
+            if (dash <= 0) {
+                throw new NumberFormatException("no '-'");
+            }
+            return new MessagePosition(Integer.parseInt(text.substring(0, dash)), Long.parseLong(text.substring(dash + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a message position '" + text + "' (expected <partition>-<offset>)", e);
+        }
+    }
+
     public String id() {
         return partition + "-" + offset;
     }

@@ -8,6 +8,14 @@ import org.junit.jupiter.api.Test;
 class IdsTest {
 
     @Test
+    void messagePositionReadsItsIdBack() {
+        assertThat(MessagePosition.parse(new MessagePosition(3, 120).id())).isEqualTo(new MessagePosition(3, 120));
+        assertThatThrownBy(() -> MessagePosition.parse("3:120")).hasMessageContaining("'3:120'");
+        assertThatThrownBy(() -> MessagePosition.parse("-1")).hasMessageContaining("'-1'");
+        assertThatThrownBy(() -> MessagePosition.parse("x-1")).hasMessageContaining("'x-1'");
+    }
+
+    @Test
     void userIdAcceptsUpToTheMaximumLength() {
         assertThat(UserId.of("u".repeat(UserId.MAX_LENGTH)).value()).hasSize(UserId.MAX_LENGTH);
         assertThat(UserId.of("alice@example.com").toString()).isEqualTo("alice@example.com");

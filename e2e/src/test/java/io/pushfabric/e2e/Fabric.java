@@ -119,6 +119,18 @@ final class Fabric implements AutoCloseable {
         return WsClient.connect(http, wsUrl(connector), token(user), cursor).join();
     }
 
+    /** A client of {@code user} on {@code connector}, once it has its welcome. */
+    WsClient connectWelcomed(int connector, String user, String cursor) {
+        WsClient c = connect(connector, user, cursor);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(c::isWelcomed);
+        return c;
+    }
+
+    /** The {@code text} field of each push's payload, in arrival order. */
+    static List<String> texts(List<io.pushfabric.contracts.frames.ServerFrame.Push> pushes) {
+        return pushes.stream().map(p -> p.request().payload().path("text").asText()).toList();
+    }
+
     synchronized PushPublisher publisher() {
         if (publisher == null) {
             publisher = PushPublisher.create(env.get("PUSH_KAFKA_BOOTSTRAP"), topics.requests());

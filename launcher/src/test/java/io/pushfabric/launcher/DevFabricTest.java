@@ -143,6 +143,52 @@ class DevFabricTest {
     }
 
     @Test
+    void dlqCommandShowsAMisplacedRecordAndRedrivesItToTheConnectedUser() throws Exception {
+        String user = "misplaced-" + UUID.randomUUID();
+        Frames frames = new Frames();
+        WebSocket socket = connect(tokenFromApi(user), frames);
+        assertThat(frames.next().path("type").asText()).isEqualTo("welcome");
+        int wrong = (io.pushfabric.contracts.RoutingKeys.partition(user, DevFabric.REQUEST_PARTITIONS) + 1)
+                % DevFabric.REQUEST_PARTITIONS;
+        byte[] value = ("{\"v\":1,\"user\":\"" + user + "\",\"messageId\":\"m-1\",\"payload\":{\"text\":\"late\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(
+                             java.util.Map.of("bootstrap.servers", fabric.kafkaBootstrap()),
+                             new org.apache.kafka.common.serialization.StringSerializer(),
+                             new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("push-requests", wrong, user, value)).get();
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = PushfabricCli.commandLine().setOut(new java.io.PrintWriter(out));
+        String bootstrap = fabric.kafkaBootstrap();
+        org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+            out.getBuffer().setLength(0);
+            assertThat(cli.execute("dlq", "list", "--bootstrap", bootstrap)).isZero();
+            assertThat(out.toString()).contains("WRONG_PARTITION").contains("key=" + user);
+        });
+        String id = out.toString().lines().filter(l -> l.contains("key=" + user)).findFirst().orElseThrow().split(" ")[0];
+        out.getBuffer().setLength(0);
+        assertThat(cli.execute("dlq", "show", id, "--bootstrap", bootstrap)).isZero();
+        assertThat(out.toString()).contains("reason: WRONG_PARTITION").contains("\"text\":\"late\"")
+                .contains("partitioner=murmur2_random");
+        out.getBuffer().setLength(0);
+        assertThat(cli.execute("dlq", "count", "--bootstrap", bootstrap)).isZero();
+        assertThat(out.toString()).containsPattern("WRONG_PARTITION\\s+\\d+");
+
+        out.getBuffer().setLength(0);
+        assertThat(cli.execute("dlq", "redrive", "--bootstrap", bootstrap)).isZero();
+        assertThat(out.toString()).containsPattern("redriven [1-9]");
+        JsonNode push = frames.next();
+        assertThat(push.path("type").asText()).isEqualTo("push");
+        assertThat(push.path("payload").path("text").asText()).isEqualTo("late");
+        out.getBuffer().setLength(0);
+        assertThat(cli.execute("dlq", "redrive", "--bootstrap", bootstrap)).isZero();
+        assertThat(out.toString()).as("a second redrive").startsWith("redriven 0, refused 0");
+        socket.abort();
+    }
+
+    @Test
     void adminCommandDisconnectsTheUserOnEveryNode() throws Exception {
         java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
         Frames frames = new Frames() {

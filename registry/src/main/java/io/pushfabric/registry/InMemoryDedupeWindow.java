@@ -22,9 +22,12 @@ public final class InMemoryDedupeWindow implements DedupeWindow {
     private record Owner(MessagePosition position, Instant expiry) {
     }
 
+    private record Id(String routingKey, String messageId) {
+    }
+
     private final Clock clock;
     private final Object lock = new Object();
-    private final Map<String, Owner> owners = new HashMap<>();
+    private final Map<Id, Owner> owners = new HashMap<>();
     private Instant nextSweep = Instant.MIN;
 
     public InMemoryDedupeWindow(Clock clock) {
@@ -42,9 +45,10 @@ public final class InMemoryDedupeWindow implements DedupeWindow {
         synchronized (lock) {
             sweep(now);
             for (Claim claim : claims) {
-                Owner owner = live(claim.messageId(), now);
+                Id id = new Id(claim.routingKey(), claim.messageId());
+                Owner owner = live(id, now);
                 if (owner == null) {
-                    owners.put(claim.messageId(), new Owner(claim.position(), now.plus(window)));
+                    owners.put(id, new Owner(claim.position(), now.plus(window)));
                 } else if (!owner.position().equals(claim.position())) {
                     duplicates.add(claim.position());
                 }
@@ -54,18 +58,18 @@ public final class InMemoryDedupeWindow implements DedupeWindow {
     }
 
     @Override
-    public MessagePosition owner(String messageId) {
+    public MessagePosition owner(String routingKey, String messageId) {
         Instant now = clock.instant();
         synchronized (lock) {
-            Owner owner = live(messageId, now);
+            Owner owner = live(new Id(routingKey, messageId), now);
             return owner == null ? null : owner.position();
         }
     }
 
-    private Owner live(String messageId, Instant now) {
-        Owner owner = owners.get(messageId);
+    private Owner live(Id id, Instant now) {
+        Owner owner = owners.get(id);
         if (owner != null && !now.isBefore(owner.expiry())) {
-            owners.remove(messageId);
+            owners.remove(id);
             return null;
         }
         return owner;

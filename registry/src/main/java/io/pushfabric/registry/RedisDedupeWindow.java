@@ -14,7 +14,7 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * The dedupe window in Redis: one string per message id holding the owning position
+ * The dedupe window in Redis: one string per routing key and message id holding the owning position
  * ({@code "<partition>-<offset>"}) with a PX TTL of the window, laid out by {@link RedisKeys}. A batch of
  * claims is one pipelined round trip of one script per claim; Redis runs the scripts of one key in the
  * order they were sent, so two claims of one id in a batch behave as if made one after the other. The
@@ -57,7 +57,7 @@ public final class RedisDedupeWindow implements DedupeWindow {
         RBatch batch = redisson.createBatch();
         List<RFuture<Boolean>> duplicates = new ArrayList<>(claims.size());
         for (Claim claim : claims) {
-            String key = keys.dedupe(claim.messageId());
+            String key = keys.dedupe(claim.routingKey(), claim.messageId());
             duplicates.add(batch.getScript(StringCodec.INSTANCE).evalAsync(key, RScript.Mode.READ_WRITE, CLAIM,
                     RScript.ReturnType.BOOLEAN, List.of(key), claim.position().id(), windowMillis));
         }
@@ -72,23 +72,9 @@ public final class RedisDedupeWindow implements DedupeWindow {
     }
 
     @Override
-    public MessagePosition owner(String messageId) {
-        String owner = redisson.<String>getBucket(keys.dedupe(messageId), StringCodec.INSTANCE).get();
-        return owner == null ? null : parse(owner);
-    }
-
-    /** Reads {@code "<partition>-<offset>"} back. */
-    static MessagePosition parse(String text) {
-        int dash = text.indexOf('-');
-        try {
-            if (dash <= 0) {
-                throw new NumberFormatException("no '-'");
-            }
-            return new MessagePosition(Integer.parseInt(text.substring(0, dash)),
-                    Long.parseLong(text.substring(dash + 1)));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a message position '" + text + "'", e);
-        }
+    public MessagePosition owner(String routingKey, String messageId) {
+        String owner = redisson.<String>getBucket(keys.dedupe(routingKey, messageId), StringCodec.INSTANCE).get();
+        return owner == null ? null : MessagePosition.parse(owner);
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.Objects;
  * &lt;p&gt;node-routes:{&lt;node&gt;}  set    "&lt;sessionId&gt;|&lt;user&gt;"              no TTL (index for drain/janitor)
  * &lt;p&gt;lease:{&lt;node&gt;}        string NodeInfo JSON                        PX = heartbeat TTL
  * &lt;p&gt;nodes                 hash   nodeId -&gt; NodeInfo JSON                no TTL (until forget)
- * &lt;p&gt;dedupe:{&lt;messageId&gt;}  string "&lt;partition&gt;-&lt;offset&gt;"              PX = dedupe window
+ * &lt;p&gt;dedupe:&lt;n&gt;:{&lt;routingKey&gt;:&lt;messageId&gt;}  string "&lt;partition&gt;-&lt;offset&gt;"  PX = dedupe window
+ *                         (n = length of the routing key)
  * </pre>
  *
  * <p>The part in braces is a Redis Cluster hash tag: every script and every multi-key command the
@@ -70,9 +71,14 @@ public final class RedisKeys {
         return prefix + "nodes";
     }
 
-    /** The owner of one producer message id: {@code "<partition>-<offset>"}, expiring after the window. */
-    public String dedupe(String messageId) {
-        return prefix + "dedupe:{" + messageId + "}";
+    /**
+     * The owner of one producer message id for one routing key: {@code "<partition>-<offset>"}, expiring
+     * after the window. The routing key's length comes first, so no user id and message id can make the
+     * key of another pair, and no key of this layout equals one of the older, unscoped
+     * {@code dedupe:{<messageId>}} layout.
+     */
+    public String dedupe(String routingKey, String messageId) {
+        return prefix + "dedupe:" + routingKey.length() + ":{" + routingKey + ":" + messageId + "}";
     }
 
     /** A cluster-wide lock, e.g. the janitor's. */

@@ -21,6 +21,8 @@ public abstract class DedupeWindowContract {
     protected static final MessagePosition P0_1 = new MessagePosition(0, 1);
     protected static final MessagePosition P0_2 = new MessagePosition(0, 2);
     protected static final MessagePosition P1_1 = new MessagePosition(1, 1);
+    protected static final String ALICE = "alice";
+    protected static final String BOB = "bob";
 
     protected DedupeWindow window;
 
@@ -40,38 +42,38 @@ public abstract class DedupeWindowContract {
 
     @Test
     void firstClaimWins() {
-        assertThat(window.claim(List.of(new Claim("m1", P0_1)), WINDOW)).isEmpty();
+        assertThat(window.claim(List.of(new Claim(ALICE, "m1", P0_1)), WINDOW)).isEmpty();
 
-        assertThat(window.claim(List.of(new Claim("m1", P1_1)), WINDOW)).containsExactly(P1_1);
-        assertThat(window.owner("m1")).isEqualTo(P0_1);
+        assertThat(window.claim(List.of(new Claim(ALICE, "m1", P1_1)), WINDOW)).containsExactly(P1_1);
+        assertThat(window.owner(ALICE, "m1")).isEqualTo(P0_1);
     }
 
     @Test
     void repeatFromTheOwningPositionIsNotADuplicate() {
-        window.claim(List.of(new Claim("m1", P0_1)), WINDOW);
+        window.claim(List.of(new Claim(ALICE, "m1", P0_1)), WINDOW);
 
-        assertThat(window.claim(List.of(new Claim("m1", P0_1)), WINDOW)).isEmpty();
-        assertThat(window.owner("m1")).isEqualTo(P0_1);
+        assertThat(window.claim(List.of(new Claim(ALICE, "m1", P0_1)), WINDOW)).isEmpty();
+        assertThat(window.owner(ALICE, "m1")).isEqualTo(P0_1);
     }
 
     @Test
     void claimsInOneBatchBehaveAsIfMadeInOrder() {
         var duplicates = window.claim(List.of(
-                new Claim("m1", P0_1),
-                new Claim("m1", P0_2),
-                new Claim("m2", P1_1),
-                new Claim("m1", P0_1)), WINDOW);
+                new Claim(ALICE, "m1", P0_1),
+                new Claim(ALICE, "m1", P0_2),
+                new Claim(ALICE, "m2", P1_1),
+                new Claim(ALICE, "m1", P0_1)), WINDOW);
 
         assertThat(duplicates).containsExactly(P0_2);
-        assertThat(window.owner("m1")).isEqualTo(P0_1);
-        assertThat(window.owner("m2")).isEqualTo(P1_1);
+        assertThat(window.owner(ALICE, "m1")).isEqualTo(P0_1);
+        assertThat(window.owner(ALICE, "m2")).isEqualTo(P1_1);
     }
 
     @Test
     void differentIdsDoNotCollide() {
-        assertThat(window.claim(List.of(new Claim("m1", P0_1), new Claim("m2", P0_2)), WINDOW)).isEmpty();
-        assertThat(window.claim(List.of(new Claim("m-{1}|x", P1_1)), WINDOW)).isEmpty();
-        assertThat(window.owner("m-{1}|x")).isEqualTo(P1_1);
+        assertThat(window.claim(List.of(new Claim(ALICE, "m1", P0_1), new Claim(ALICE, "m2", P0_2)), WINDOW)).isEmpty();
+        assertThat(window.claim(List.of(new Claim(ALICE, "m-{1}|x", P1_1)), WINDOW)).isEmpty();
+        assertThat(window.owner(ALICE, "m-{1}|x")).isEqualTo(P1_1);
     }
 
     @Test
@@ -81,24 +83,47 @@ public abstract class DedupeWindowContract {
 
     @Test
     void ownerOfAnUnseenIdIsNull() {
-        assertThat(window.owner("never-seen")).isNull();
+        assertThat(window.owner(ALICE, "never-seen")).isNull();
     }
 
     @Test
     void expiryFreesTheId() {
-        window.claim(List.of(new Claim("m1", P0_1)), shortWindow());
+        window.claim(List.of(new Claim(ALICE, "m1", P0_1)), shortWindow());
 
-        lapse(shortWindow(), () -> window.owner("m1") == null);
+        lapse(shortWindow(), () -> window.owner(ALICE, "m1") == null);
 
-        assertThat(window.claim(List.of(new Claim("m1", P0_2)), WINDOW)).isEmpty();
-        assertThat(window.owner("m1")).isEqualTo(P0_2);
+        assertThat(window.claim(List.of(new Claim(ALICE, "m1", P0_2)), WINDOW)).isEmpty();
+        assertThat(window.owner(ALICE, "m1")).isEqualTo(P0_2);
     }
 
     @Test
     void claimRejectsWindowUnderOneMillisecond() {
-        assertThatThrownBy(() -> window.claim(List.of(new Claim("m1", P0_1)), Duration.ZERO))
+        assertThatThrownBy(() -> window.claim(List.of(new Claim(ALICE, "m1", P0_1)), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("window");
-        assertThat(window.owner("m1")).isNull();
+        assertThat(window.owner(ALICE, "m1")).isNull();
+    }
+
+    @Test
+    void sameIdForAnotherRoutingKeyIsAnotherMessage() {
+        assertThat(window.claim(List.of(
+                new Claim(ALICE, "digest-2026-11-27", P0_1),
+                new Claim(BOB, "digest-2026-11-27", P1_1),
+                new Claim("*", "digest-2026-11-27", P0_2)), WINDOW)).isEmpty();
+
+        assertThat(window.claim(List.of(new Claim(ALICE, "digest-2026-11-27", P0_2)), WINDOW)).containsExactly(P0_2);
+        assertThat(window.owner(ALICE, "digest-2026-11-27")).isEqualTo(P0_1);
+        assertThat(window.owner(BOB, "digest-2026-11-27")).isEqualTo(P1_1);
+        assertThat(window.owner("*", "digest-2026-11-27")).isEqualTo(P0_2);
+        assertThat(window.owner("carol", "digest-2026-11-27")).isNull();
+    }
+
+    @Test
+    void routingKeyAndIdDoNotBleedIntoEachOther() {
+        // "a:b" + "c" and "a" + "b:c" must stay two different pairs, whatever the separator of a layout.
+        assertThat(window.claim(List.of(new Claim("a:b", "c", P0_1), new Claim("a", "b:c", P1_1),
+                new Claim("a}", "{b", P0_2)), WINDOW)).isEmpty();
+        assertThat(window.owner("a:b", "c")).isEqualTo(P0_1);
+        assertThat(window.owner("a", "b:c")).isEqualTo(P1_1);
     }
 }

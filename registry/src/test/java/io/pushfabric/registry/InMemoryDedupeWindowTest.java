@@ -29,12 +29,12 @@ class InMemoryDedupeWindowTest extends DedupeWindowContract {
 
     @Test
     void repeatClaimDoesNotExtendTheWindow() {
-        window.claim(List.of(new Claim("m1", P0_1)), Duration.ofSeconds(10));
+        window.claim(List.of(new Claim(ALICE, "m1", P0_1)), Duration.ofSeconds(10));
         clock.advance(Duration.ofSeconds(9));
-        window.claim(List.of(new Claim("m1", P0_1)), Duration.ofSeconds(10));
+        window.claim(List.of(new Claim(ALICE, "m1", P0_1)), Duration.ofSeconds(10));
 
         clock.advance(Duration.ofSeconds(1));
 
-        assertThat(window.owner("m1")).isNull();
+        assertThat(window.owner(ALICE, "m1")).isNull();
     }
 }

@@ -48,15 +48,15 @@ class RedisDedupeWindowTest extends DedupeWindowContract {
 
     @Test
     void ownerIsReadableTextThatExpiresWithTheWindow() {
-        window.claim(List.of(new Claim("m1", new MessagePosition(3, 120))),
+        window.claim(List.of(new Claim(ALICE, "m1", new MessagePosition(3, 120))),
                 Duration.ofSeconds(20));
 
-        RBucket<String> owner = redisson.getBucket(keys.prefix() + "dedupe:{m1}", StringCodec.INSTANCE);
+        RBucket<String> owner = redisson.getBucket(keys.prefix() + "dedupe:5:{alice:m1}", StringCodec.INSTANCE);
         assertThat(owner.get()).isEqualTo("3-120");
         long ttl = owner.remainTimeToLive();
         assertThat(ttl).isBetween(1L, 20_000L);
 
-        window.claim(List.of(new Claim("m1", new MessagePosition(3, 120))),
+        window.claim(List.of(new Claim(ALICE, "m1", new MessagePosition(3, 120))),
                 Duration.ofMinutes(10));
         assertThat(owner.remainTimeToLive()).as("a repeat claim does not extend the window").isLessThanOrEqualTo(ttl);
     }

@@ -16,7 +16,8 @@ class RedisKeysTest {
         assertThat(keys.nodeRoutes(NodeId.of("node-1"))).isEqualTo("pf:node-routes:{node-1}");
         assertThat(keys.lease(NodeId.of("node-1"))).isEqualTo("pf:lease:{node-1}");
         assertThat(keys.nodes()).isEqualTo("pf:nodes");
-        assertThat(keys.dedupe("order-42")).isEqualTo("pf:dedupe:{order-42}");
+        assertThat(keys.dedupe("alice", "order-42")).isEqualTo("pf:dedupe:5:{alice:order-42}");
+        assertThat(keys.dedupe("*", "order-42")).isEqualTo("pf:dedupe:1:{*:order-42}");
     }
 
     @Test

@@ -171,10 +171,11 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
                 });
             }
             long deadline = clock.millis() + settings.scanTimeout().toMillis();
+            int partitionCount = consumer.partitionsFor(topic).size();
             for (Map.Entry<Integer, long[]> span : spans.entrySet()) {
                 TopicPartition tp = new TopicPartition(topic, span.getKey());
                 long from = Math.max(span.getValue()[0], logStart.getOrDefault(tp, 0L));
-                scan(tp, from, span.getValue()[1], batch, deadline);
+                scan(tp, from, span.getValue()[1], batch, deadline, partitionCount);
             }
             dropDuplicates(batch);
             long now = clock.millis();
@@ -195,7 +196,7 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
             }
         }
 
-        private void scan(TopicPartition tp, long from, long to, List<Request> batch, long deadline) {
+        private void scan(TopicPartition tp, long from, long to, List<Request> batch, long deadline, int partitions) {
             if (from >= to) {
                 return;
             }
@@ -227,6 +228,9 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
                     if (record.headers().lastHeader(ControlMarker.HEADER) != null) {
                         continue;
                     }
+                    if (record.key() != null && RoutingKeys.partition(record.key(), partitions) != tp.partition()) {
+                        continue; // dead-lettered as WRONG_PARTITION, never delivered live; a redrive re-publishes it
+                    }
                     List<Request> candidates = RoutingKeys.BROADCAST.equals(record.key())
                             ? readers : byUser.getOrDefault(record.key(), List.of());
                     for (Request r : candidates) {
@@ -254,7 +258,7 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
         }
 
         private void dropDuplicates(List<Request> batch) {
-            Map<String, MessagePosition> owners = new HashMap<>();
+            Map<List<String>, MessagePosition> owners = new HashMap<>();
             for (Request r : batch) {
                 if (r.failure != null) {
                     continue;
@@ -264,8 +268,9 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
                     if (id == null) {
                         return false;
                     }
-                    MessagePosition owner = owners.computeIfAbsent(id, k -> {
-                        MessagePosition o = dedupe.owner(k);
+                    String routingKey = RoutingKeys.of(d.request());
+                    MessagePosition owner = owners.computeIfAbsent(List.of(routingKey, id), k -> {
+                        MessagePosition o = dedupe.owner(routingKey, id);
                         return o == null ? d.position() : o;
                     });
                     return !owner.equals(d.position());

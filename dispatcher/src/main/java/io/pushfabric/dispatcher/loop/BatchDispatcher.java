@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -59,6 +60,7 @@ public final class BatchDispatcher {
     private final DispatchMetrics metrics;
     private final Clock clock;
     private final Duration ackPatience;
+    private final WrongPartitionAlarm wrongPartition;
 
     /**
      * @param ackPatience how long to wait for a node's acknowledgement before asking the sink whether the node
@@ -75,6 +77,7 @@ public final class BatchDispatcher {
         this.metrics = metrics;
         this.clock = clock;
         this.ackPatience = ackPatience;
+        this.wrongPartition = new WrongPartitionAlarm(metrics, clock);
     }
 
     /** One valid request with where it came from. */
@@ -99,11 +102,13 @@ public final class BatchDispatcher {
     /**
      * Dispatches one batch. Returns when every delivery and dead letter is durable or decided.
      *
+     * @param partitions the partition count of {@code push-requests} now, against which each record's place is
+     *                   checked ({@link PartitionCheck})
      * @throws BatchRetryException on a transient failure: nothing of the batch may be committed
      */
-    public void dispatch(List<PolledRecord> records, DeliverySink sink) {
+    public void dispatch(List<PolledRecord> records, int partitions, DeliverySink sink) {
         Outcomes outcomes = new Outcomes();
-        List<Accepted> accepted = sort(records, sink, outcomes);
+        List<Accepted> accepted = sort(records, new PartitionCheck(partitions), sink, outcomes);
         Timer.Sample lookup = Timer.start();
         List<Accepted> unique = dropDuplicates(accepted);
         Targets targets = resolve(unique);
@@ -121,16 +126,24 @@ public final class BatchDispatcher {
      * Step 1. Markers take effect before any lookup of this batch, which is at least as fresh as applying each
      * one at its own offset.
      */
-    private List<Accepted> sort(List<PolledRecord> records, DeliverySink sink, Outcomes outcomes) {
+    private List<Accepted> sort(List<PolledRecord> records, PartitionCheck placement, DeliverySink sink,
+                                Outcomes outcomes) {
         long now = clock.millis();
         List<Accepted> accepted = new ArrayList<>(records.size());
         for (PolledRecord record : records) {
+            Optional<PartitionCheck.Misplaced> misplaced = placement.check(record.key(), record.position().partition());
             if (record.controlMarker()) {
+                misplaced.ifPresent(m -> wrongPartition.marker(m, record.position().offset()));
                 applyMarker(record);
                 continue;
             }
             try {
                 PushRequest request = requestCodec.decode(record.key(), record.value());
+                if (misplaced.isPresent()) {
+                    deadLetter(record, "WRONG_PARTITION",
+                            wrongPartition.request(misplaced.get(), record.position().offset()), sink, outcomes);
+                    continue;
+                }
                 if (request.isExpiredAt(now)) {
                     metrics.expired.increment();
                     LOG.debug("Expired before dispatch: {}", record.position());
@@ -168,7 +181,7 @@ public final class BatchDispatcher {
         List<DedupeWindow.Claim> claims = new ArrayList<>();
         for (Accepted a : accepted) {
             if (a.request().messageId() != null) {
-                claims.add(new DedupeWindow.Claim(a.request().messageId(), a.position()));
+                claims.add(new DedupeWindow.Claim(RoutingKeys.of(a.request()), a.request().messageId(), a.position()));
             }
         }
         if (claims.isEmpty()) {

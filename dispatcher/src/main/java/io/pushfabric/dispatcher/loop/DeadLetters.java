@@ -1,5 +1,6 @@
 package io.pushfabric.dispatcher.loop;
 
+import io.pushfabric.dispatcher.dlq.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -12,9 +13,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * and {@code pf-dlq-source} ({@code topic/partition/offset}).
  */
 final class DeadLetters {
-    static final String REASON = "pf-dlq-reason";
-    static final String DETAIL = "pf-dlq-detail";
-    static final String SOURCE = "pf-dlq-source";
+    static final String REASON = DeadLetter.REASON;
+    static final String DETAIL = DeadLetter.DETAIL;
+    static final String SOURCE = DeadLetter.SOURCE;
 
     private final String topic;
 

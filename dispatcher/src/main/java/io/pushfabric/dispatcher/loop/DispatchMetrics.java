@@ -20,6 +20,8 @@ public final class DispatchMetrics {
     final Counter deadLettered;
     final Counter deliveries;
     final Counter markers;
+    final Counter wrongPartitionRequests;
+    final Counter wrongPartitionMarkers;
     final Counter retries;
     final Counter fenced;
     /** Epoch millis since which the current batch keeps failing; 0 while batches succeed. */
@@ -37,6 +39,8 @@ public final class DispatchMetrics {
                 .description("Deliveries produced to node topics (one per node per request)").register(registry);
         this.markers = Counter.builder("pushfabric.dispatcher.control.markers")
                 .description("Control markers read from push-requests").register(registry);
+        this.wrongPartitionRequests = wrongPartition(registry, "request");
+        this.wrongPartitionMarkers = wrongPartition(registry, "marker");
         this.retries = Counter.builder("pushfabric.dispatcher.batch.retries")
                 .description("Batches retried after a transient Redis or Kafka failure").register(registry);
         this.fenced = Counter.builder("pushfabric.dispatcher.nodes.fenced")
@@ -52,6 +56,12 @@ public final class DispatchMetrics {
         this.batch = Timer.builder("pushfabric.dispatcher.batch")
                 .description("Time to dispatch one polled batch, until every delivery is acknowledged")
                 .publishPercentileHistogram().register(registry);
+    }
+
+    private static Counter wrongPartition(MeterRegistry registry, String record) {
+        return Counter.builder("pushfabric.dispatcher.wrong.partition").tag("record", record)
+                .description("Keyed records of push-requests found outside the partition their key maps to")
+                .register(registry);
     }
 
     private static Counter outcome(MeterRegistry registry, String outcome) {

@@ -190,7 +190,7 @@ public final class PushRequestLoop implements Runnable {
             polled.add(new PolledRecord(position, record.key(), record.value(),
                     record.headers().lastHeader(ControlMarker.HEADER) != null));
         }
-        dispatcher.dispatch(polled, sinks.forBatch(byPosition));
+        dispatcher.dispatch(polled, consumer.partitionsFor(topics.requests()).size(), sinks.forBatch(byPosition));
     }
 
     /**

@@ -88,7 +88,7 @@ class BatchDispatcherTest {
         add(BOB, "2");
         add(ALICE, "3");
 
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
 
         assertThat(sink.offsetsAt(A)).containsExactly(0L, 2L);
         assertThat(sink.offsetsAt(B)).containsExactly(0L, 1L, 2L);
@@ -100,7 +100,7 @@ class BatchDispatcherTest {
         add(PushRequest.broadcast(JsonNodeFactory.instance.textNode("all")));
         add(BOB, "nobody home");
 
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
 
         assertThat(sink.offsetsAt(A)).containsExactly(0L);
         assertThat(sink.offsetsAt(B)).containsExactly(0L);
@@ -110,14 +110,14 @@ class BatchDispatcherTest {
     @Test
     void sessionOpenedMarkerMakesTheBatchSeeTheNewRoute() {
         add(ALICE, "before"); // resolves and caches "no route"
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
         batch.clear();
         connect(ALICE, A);
         batch.add(new PolledRecord(new MessagePosition(0, nextOffset++), ALICE.value(),
                 ControlMarker.sessionOpened(ALICE, A).encode(), true));
         add(ALICE, "after");
 
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
 
         assertThat(sink.offsetsAt(A)).containsExactly(2L);
         assertThat(metrics.markers.count()).isEqualTo(1);
@@ -130,12 +130,45 @@ class BatchDispatcherTest {
         addRaw(ALICE.value(), "not json");
         add(ALICE, "3");
 
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
 
         assertThat(sink.offsetsAt(A)).containsExactly(0L, 2L);
         assertThat(sink.deadLetters).singleElement()
                 .satisfies(d -> assertThat(d.record().position().offset()).isEqualTo(1L));
         assertThat(metrics.count("dead_lettered")).isEqualTo(1);
+    }
+
+    @Test
+    void recordOutsideItsKeysPartitionIsDeadLetteredNotDelivered() {
+        connect(ALICE, A);
+        int partitions = 4;
+        int home = RoutingKeys.partition(ALICE.value(), partitions);
+        PushRequest request = PushRequest.toUser(ALICE, JsonNodeFactory.instance.textNode("x"));
+        batch.add(new PolledRecord(new MessagePosition((home + 1) % partitions, 7), ALICE.value(),
+                codec.encode(request), false));
+        batch.add(new PolledRecord(new MessagePosition(home, 8), ALICE.value(), codec.encode(request), false));
+
+        dispatcher.dispatch(batch, partitions, sink);
+
+        assertThat(sink.offsetsAt(A)).containsExactly(8L);
+        assertThat(sink.deadLetters).singleElement().satisfies(d -> {
+            assertThat(d.reason()).isEqualTo("WRONG_PARTITION");
+            assertThat(d.detail()).contains("maps to partition " + home).contains("murmur2_random");
+        });
+    }
+
+    @Test
+    void sameMessageIdForTwoUsersReachesBoth() {
+        connect(ALICE, A);
+        connect(BOB, B);
+        add(PushRequest.toUser(ALICE, JsonNodeFactory.instance.textNode("a")).withMessageId("digest"));
+        add(PushRequest.toUser(BOB, JsonNodeFactory.instance.textNode("b")).withMessageId("digest"));
+
+        dispatcher.dispatch(batch, 1, sink);
+
+        assertThat(sink.offsetsAt(A)).containsExactly(0L);
+        assertThat(sink.offsetsAt(B)).containsExactly(1L);
+        assertThat(metrics.count("duplicate")).isZero();
     }
 
     @Test
@@ -145,7 +178,7 @@ class BatchDispatcherTest {
         add(PushRequest.toUser(ALICE, JsonNodeFactory.instance.textNode("x")).withMessageId("m1"));
         add(PushRequest.toUser(ALICE, JsonNodeFactory.instance.textNode("late")).withExpiresAt(clock.millis() - 1));
 
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
 
         assertThat(sink.offsetsAt(A)).containsExactly(0L);
         assertThat(metrics.count("duplicate")).isEqualTo(1);
@@ -162,7 +195,7 @@ class BatchDispatcherTest {
         add(PushRequest.broadcast(JsonNodeFactory.instance.textNode("all")));
         sink.refuseAtOnce.put(B, FailureScope.NODE);
 
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
 
         assertThat(sink.offsetsAt(A)).containsExactly(1L, 3L);
         assertThat(sink.offsetsAt(B)).isEmpty();
@@ -180,12 +213,12 @@ class BatchDispatcherTest {
         add(ALICE, "2");
         sink.failLater.put(B, FailureScope.NODE);
 
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
         batch.clear();
         sink.failLater.clear();
         add(BOB, "3");
         add(ALICE, "4");
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
 
         assertThat(sink.offsetsAt(A)).containsExactly(1L, 3L);
         assertThat(sink.offsetsAt(B)).as("fenced node is no longer a target").isEmpty();
@@ -200,7 +233,7 @@ class BatchDispatcherTest {
         add(ALICE, "2");
         sink.silentAndGone = Set.of(B);
 
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
 
         assertThat(sink.offsetsAt(A)).containsExactly(1L);
         assertThat(nodes.liveNodes()).containsExactly(A);
@@ -214,7 +247,7 @@ class BatchDispatcherTest {
         sink.refuseAtOnce.put(A, FailureScope.RECORD);
         sink.refuseAtOnce.put(B, FailureScope.RECORD);
 
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
 
         assertThat(sink.deadLetters).singleElement()
                 .satisfies(d -> assertThat(d.reason()).isEqualTo(BatchDispatcher.UNDELIVERABLE));
@@ -231,7 +264,7 @@ class BatchDispatcherTest {
         add(BOB, "2");
         sink.failLater.put(B, FailureScope.TRANSIENT);
 
-        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, 1, sink)).isInstanceOf(BatchRetryException.class);
 
         assertThat(nodes.liveNodes()).as("nobody fenced").containsExactlyInAnyOrder(A, B);
         assertThat(metrics.count("routed")).isZero();
@@ -242,6 +275,6 @@ class BatchDispatcherTest {
         addRaw("k", "not json");
         sink.deadLetterFailure = FailureScope.RECORD;
 
-        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, 1, sink)).isInstanceOf(BatchRetryException.class);
     }
 }
