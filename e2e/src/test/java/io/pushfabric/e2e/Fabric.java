@@ -15,12 +15,15 @@ import io.pushfabric.registry.RedisRegistries;
 import io.pushfabric.registry.RedisSettings;
 import io.pushfabric.testkit.TestInfra;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.utils.Utils;
+import org.awaitility.Awaitility;
 
 /**
  * A whole fabric on real Kafka and real Redis, in this JVM: N connectors, M dispatchers, with topic
@@ -117,6 +120,32 @@ final class Fabric implements AutoCloseable {
 
     WsClient connect(int connector, String user, String cursor) {
         return WsClient.connect(http, wsUrl(connector), token(user), cursor).join();
+    }
+
+    /** Connects without a cursor, waits for the welcome, leaves, and returns the cursor the welcome gave. */
+    String cursorOfAVisit(int connector, String user) {
+        WsClient visit = connect(connector, user, null);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(visit::isWelcomed);
+        String cursor = visit.cursor();
+        visit.close();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(visit::isClosed);
+        return cursor;
+    }
+
+    /** The partition of {@code push-requests} Kafka's default partitioner picks for a routing key. */
+    int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8)))
+                % Integer.parseInt(env.get("PUSH_REQUESTS_PARTITIONS"));
+    }
+
+    /** Another user whose messages land in {@code user}'s partition. */
+    String neighbourOf(String user) {
+        for (int i = 0; ; i++) {
+            String candidate = user + "-neighbour-" + i;
+            if (partitionOf(candidate) == partitionOf(user)) {
+                return candidate;
+            }
+        }
     }
 
     synchronized PushPublisher publisher() {

@@ -12,8 +12,10 @@ import io.pushfabric.registry.SessionRoute;
 import io.pushfabric.contracts.CloseCodes;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -169,9 +171,9 @@ public final class SessionLifecycle {
             ranges.put(fence.getKey(), new ReplaySource.Range(from, fence.getValue()));
             start.put(fence.getKey(), from);
         }
-        Cursor resumed = new Cursor(topic.topicId(), start);
         if (ranges.isEmpty()) {
-            return CompletableFuture.completedFuture(opening(session, true, null, resumed, List.of()));
+            return CompletableFuture.completedFuture(opening(session, true, null, new Cursor(topic.topicId(), start),
+                    List.of()));
         }
         return replay.replay(session.user(), ranges)
                 .orTimeout(settings.resumeTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -190,14 +192,29 @@ public final class SessionLifecycle {
                     }
                     List<Delivery> missed = ((ReplaySource.Result.Complete) result).deliveries();
                     List<String> replayed = new ArrayList<>(missed.size());
+                    Set<Integer> replayedPartitions = new HashSet<>();
                     long now = clock.millis();
                     for (Delivery d : missed) {
                         if (!d.request().isExpiredAt(now)) {
                             replayed.add(frames.encode(new ServerFrame.Push(d.position(), node, d.request())));
+                            replayedPartitions.add(d.position().partition());
                         }
                     }
-                    return opening(session, true, null, resumed, replayed);
+                    return opening(session, true, null, welcomePositions(fences, start, replayedPartitions), replayed);
                 });
+    }
+
+    /**
+     * Where a recovered client stands: at the fence of each partition with nothing to replay, so a quiet
+     * user's cursor moves on with every resume instead of pointing ever further back; at its own start where
+     * replayed pushes follow, which move it on from there, so a client that drops in the middle of the replay
+     * resumes from the last push it got and misses none of the rest.
+     */
+    private Cursor welcomePositions(Map<Integer, Long> fences, Map<Integer, Long> start, Set<Integer> replayedPartitions) {
+        Map<Integer, Long> positions = new TreeMap<>();
+        fences.forEach((p, fence) -> positions.put(p,
+                replayedPartitions.contains(p) ? start.get(p) : Math.max(fence, start.get(p))));
+        return new Cursor(topic.topicId(), positions);
     }
 
     private CompletableFuture<Opening> notRecovered(ClientSession session, String reason, Cursor fresh) {
