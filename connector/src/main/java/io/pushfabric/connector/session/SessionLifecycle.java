@@ -87,6 +87,9 @@ public final class SessionLifecycle {
                         LOG.warn("Could not open {}: {}", session, error.toString());
                         session.close(CloseCodes.INTERNAL_ERROR, "session setup failed");
                         closed(session);
+                    } else if (welcome == null) {
+                        session.close(CloseCodes.GOING_AWAY, "node shutting down; resume with your cursor");
+                        closed(session);
                     } else {
                         session.start(welcome.welcome(), welcome.replayed());
                     }
@@ -131,6 +134,7 @@ public final class SessionLifecycle {
         return new SessionRoute(session.user(), session.id(), node);
     }
 
+    /** What a new session is sent first; a null Opening means none: the node is stopping. */
     private record Opening(String welcome, List<String> replayed) {
     }
 
@@ -187,6 +191,9 @@ public final class SessionLifecycle {
                         return opening(session, false, timedOut ? "replay_timeout" : "replay_failed", fresh, List.of());
                     }
                     if (result instanceof ReplaySource.Result.Incomplete incomplete) {
+                        if (incomplete.reason().equals(ReplaySource.Result.Incomplete.NODE_STOPPING)) {
+                            return null; // no welcome: the client resumes elsewhere and recovers there
+                        }
                         metrics.notRecovered();
                         return opening(session, false, incomplete.reason(), fresh, List.of());
                     }

@@ -319,6 +319,18 @@ class SessionLifecycleTest {
         }
 
         @Test
+        void replayCutOffByShutdownClosesAsGoingAwayInsteadOfSayingNotRecovered() {
+            RecordingSink sink = new RecordingSink();
+
+            lifecycle(FakeMarkerLog.at(MARKER), FakeReplaySource.incomplete(ReplaySource.Result.Incomplete.NODE_STOPPING))
+                    .open(ALICE, clientCursor, sink);
+
+            assertThat(sink.frames()).isEmpty();
+            assertThat(sink.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+            assertThat(sessions.size()).isZero();
+        }
+
+        @Test
         void notRecoveredSessionStillGoesLiveAtItsFences() {
             RecordingSink sink = new RecordingSink();
             ClientSession session = lifecycle(FakeMarkerLog.at(MARKER), FakeReplaySource.incomplete("retention"))
