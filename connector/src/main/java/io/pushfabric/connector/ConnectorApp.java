@@ -159,7 +159,7 @@ public final class ConnectorApp implements AutoCloseable {
 
             UndertowServer server = new UndertowServer(config.webSocket(), new JwtAuthenticator(config.auth(), clock),
                     lifecycle, metrics, () -> heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000,
-                    metricsText, scheduler);
+                    metricsText, scheduler, clock);
             SessionDrain drainer = new SessionDrain(sessions, scheduler, clock);
             Duration maxLifetime = config.drain().maxLifetime();
             if (!maxLifetime.isZero()) {

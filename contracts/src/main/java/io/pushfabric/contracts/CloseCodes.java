@@ -23,6 +23,8 @@ public final class CloseCodes {
     public static final int DISCONNECTED_BY_ADMIN = 4002;
     /** The connection reached its maximum lifetime; reconnect with the cursor. */
     public static final int LIFETIME_EXPIRED = 4003;
+    /** The client sent nothing, not even a pong, for the idle timeout; reconnect with the cursor. */
+    public static final int IDLE_TIMEOUT = 4004;
 
     private CloseCodes() {
     }

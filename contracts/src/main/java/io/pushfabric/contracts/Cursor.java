@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Where a client is in {@code push-requests}: the topic's identity and, for each partition that can
@@ -15,10 +16,13 @@ import java.util.TreeMap;
  * every push frame: {@code positions[partition] = offset + 1}.
  */
 public record Cursor(String topicId, Map<Integer, Long> positions) {
+    private static final Pattern TOPIC_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     public Cursor {
         Objects.requireNonNull(topicId, "topicId");
-        if (topicId.isEmpty() || topicId.contains(",")) {
-            throw new IllegalArgumentException("topic id must be non-empty and contain no ','");
+        if (!TOPIC_ID.matcher(topicId).matches()) {
+            // Kafka writes topic ids in URL-safe base64: anything else was never a cursor we handed out.
+            throw new IllegalArgumentException("topic id must be 1-64 characters of A-Z a-z 0-9 '-' '_'");
         }
         TreeMap<Integer, Long> copy = new TreeMap<>();
         for (Map.Entry<Integer, Long> e : positions.entrySet()) {

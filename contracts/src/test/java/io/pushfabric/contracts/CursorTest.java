@@ -96,7 +96,14 @@ class CursorTest {
     void emptyTopicIdIsNamed() {
         assertThatThrownBy(() -> Cursor.parse(",3:1"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("topic id must be non-empty");
+                .hasMessageContaining("topic id must be 1-64 characters");
+    }
+
+    @Test
+    void textThatIsNoTopicIdIsRefusedNotTakenForAnotherTopic() {
+        assertThatThrownBy(() -> Cursor.parse("garbage!!"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("topic id must be 1-64 characters");
     }
 
     @Test

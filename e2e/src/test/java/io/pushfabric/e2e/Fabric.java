@@ -5,6 +5,7 @@ import io.pushfabric.connector.ConnectorApp;
 import io.pushfabric.connector.ConnectorConfig;
 import io.pushfabric.connector.auth.AuthSettings;
 import io.pushfabric.connector.auth.TokenIssuer;
+import io.pushfabric.contracts.RoutingKeys;
 import io.pushfabric.contracts.Topics;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.config.Env;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.awaitility.Awaitility;
 
 /**
  * A whole fabric on real Kafka and real Redis, in this JVM: N connectors, M dispatchers, with topic
@@ -122,13 +125,38 @@ final class Fabric implements AutoCloseable {
     /** A client of {@code user} on {@code connector}, once it has its welcome. */
     WsClient connectWelcomed(int connector, String user, String cursor) {
         WsClient c = connect(connector, user, cursor);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(c::isWelcomed);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(c::isWelcomed);
         return c;
     }
 
     /** The {@code text} field of each push's payload, in arrival order. */
     static List<String> texts(List<io.pushfabric.contracts.frames.ServerFrame.Push> pushes) {
         return pushes.stream().map(p -> p.request().payload().path("text").asText()).toList();
+    }
+
+    /** Connects without a cursor, waits for the welcome, leaves, and returns the cursor the welcome gave. */
+    String cursorOfAVisit(int connector, String user) {
+        WsClient visit = connect(connector, user, null);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(visit::isWelcomed);
+        String cursor = visit.cursor();
+        visit.close();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(visit::isClosed);
+        return cursor;
+    }
+
+    /** The partition of {@code push-requests} Kafka's default partitioner picks for a routing key. */
+    int partitionOf(String key) {
+        return RoutingKeys.partition(key, Integer.parseInt(env.get("PUSH_REQUESTS_PARTITIONS")));
+    }
+
+    /** Another user whose messages land in {@code user}'s partition. */
+    String neighbourOf(String user) {
+        for (int i = 0; ; i++) {
+            String candidate = user + "-neighbour-" + i;
+            if (partitionOf(candidate) == partitionOf(user)) {
+                return candidate;
+            }
+        }
     }
 
     synchronized PushPublisher publisher() {

@@ -24,6 +24,7 @@ import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.Deque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,7 @@ public final class UndertowServer implements AutoCloseable {
     private final BooleanSupplier ready;
     private final Supplier<String> metricsText;
     private final ScheduledExecutorService scheduler;
+    private final Clock clock;
     private final FrameCodec frames = new FrameCodec();
     private final Set<UndertowSession> sockets = ConcurrentHashMap.newKeySet();
     private final Undertow undertow;
@@ -61,7 +63,7 @@ public final class UndertowServer implements AutoCloseable {
 
     public UndertowServer(WebSocketSettings settings, JwtAuthenticator auth, SessionLifecycle lifecycle,
                           SessionMetrics metrics, BooleanSupplier ready, Supplier<String> metricsText,
-                          ScheduledExecutorService scheduler) {
+                          ScheduledExecutorService scheduler, Clock clock) {
         this.settings = settings;
         this.auth = auth;
         this.lifecycle = lifecycle;
@@ -69,6 +71,7 @@ public final class UndertowServer implements AutoCloseable {
         this.ready = ready;
         this.metricsText = metricsText;
         this.scheduler = scheduler;
+        this.clock = clock;
         WebSocketProtocolHandshakeHandler handshake = Handlers.websocket(this::onConnect);
         HttpHandler routes = Handlers.path()
                 .addExactPath("/ws", exchange -> authenticate(exchange, handshake))
@@ -149,21 +152,32 @@ public final class UndertowServer implements AutoCloseable {
 
     private void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
         UserId user = exchange.getAttachment(USER);
-        UndertowSession socket = new UndertowSession(channel, settings.sendQueueLimit());
-        channel.setIdleTimeout(settings.idleTimeout().toMillis());
+        UndertowSession socket = new UndertowSession(channel, settings.sendQueueLimit(), clock.millis());
         sockets.add(socket);
         ClientSession session = lifecycle.open(user, exchange.getAttachment(CURSOR), socket);
         channel.addCloseTask(ch -> {
             sockets.remove(socket);
             lifecycle.closed(session);
         });
-        channel.getReceiveSetter().set(new ClientFrames(session));
+        channel.getReceiveSetter().set(new ClientFrames(session, socket));
         channel.resumeReceives();
     }
 
+    /**
+     * Pings every peer, and drops those that sent nothing for the idle timeout: Undertow's own idle
+     * timeout never fires while these pings are being written.
+     */
     private void pingAll() {
+        long now = clock.millis();
+        long idleTimeout = settings.idleTimeout().toMillis();
         for (UndertowSession s : sockets) {
             try {
+                if (s.isIdle(now, idleTimeout)) {
+                    if (s.dropIdle()) {
+                        metrics.idleDropped();
+                    }
+                    continue;
+                }
                 s.ping();
             } catch (RuntimeException e) {
                 LOG.debug("Ping failed: {}", e.toString());
@@ -174,9 +188,17 @@ public final class UndertowServer implements AutoCloseable {
     /** What a client may send: ping frames. Anything else gets an error frame; the session stays. */
     private final class ClientFrames extends AbstractReceiveListener {
         private final ClientSession session;
+        private final UndertowSession socket;
 
-        ClientFrames(ClientSession session) {
+        ClientFrames(ClientSession session, UndertowSession socket) {
             this.session = session;
+            this.socket = socket;
+        }
+
+        @Override
+        public void handleEvent(WebSocketChannel channel) {
+            socket.received(clock.millis());
+            super.handleEvent(channel);
         }
 
         @Override

@@ -8,8 +8,8 @@ import java.time.Duration;
  * @param port           {@code PUSH_PORT} (default 8080; 0 picks a free port)
  * @param sendQueueLimit {@code PUSH_SEND_QUEUE_LIMIT} (default 1000): frames queued for one client before it
  *                       is closed as too slow (4000)
- * @param idleTimeout    {@code PUSH_IDLE_TIMEOUT_MS} (default 60000): a connection with no traffic at all
- *                       (not even pongs) for this long is closed
+ * @param idleTimeout    {@code PUSH_IDLE_TIMEOUT_MS} (default 60000): a connection on which the client sent
+ *                       nothing (not even a pong) for this long is closed with 4004, checked at each ping
  * @param pingInterval   {@code PUSH_PING_INTERVAL_MS} (default 20000): server WebSocket pings, which keep
  *                       proxies from timing out and make dead peers visible
  * @param ioThreads      {@code PUSH_IO_THREADS} (default: number of cores)

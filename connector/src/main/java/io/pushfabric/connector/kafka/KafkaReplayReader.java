@@ -101,7 +101,7 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
         }
         Request request = new Request(user, Map.copyOf(ranges));
         if (!running.get()) {
-            return CompletableFuture.completedFuture(new Result.Incomplete("shutting_down"));
+            return CompletableFuture.completedFuture(new Result.Incomplete(Result.Incomplete.NODE_STOPPING));
         }
         queue.add(request);
         return request.future;
@@ -115,7 +115,7 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
         }
         Request r;
         while ((r = queue.poll()) != null) {
-            r.future.complete(new Result.Incomplete("shutting_down"));
+            r.future.complete(new Result.Incomplete(Result.Incomplete.NODE_STOPPING));
         }
     }
 
@@ -140,7 +140,7 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
                     try {
                         serve(batch);
                     } catch (WakeupException e) {
-                        fail(batch, "shutting_down");
+                        fail(batch, Result.Incomplete.NODE_STOPPING);
                         break;
                     } catch (RuntimeException e) {
                         LOG.error("Replay of a batch of {} requests failed", batch.size(), e);

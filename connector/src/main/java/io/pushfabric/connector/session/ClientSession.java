@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  * <p>The session keeps, per partition of {@code push-requests}, the next offset it will accept live
  * (its fence). Live deliveries below it are dropped: they were replayed already, or they precede the
  * welcome. Until the welcome and any replay have been sent, live deliveries wait in a bounded buffer, so
- * replayed messages always come first and nothing slips between the two.
+ * replayed messages always come first and nothing slips between the two. The replay itself is written as
+ * the socket drains ({@link FrameSink#sendWhenRoom}), so a replay longer than the send queue reaches a
+ * slow reader whole instead of closing it part-way.
  */
 public final class ClientSession {
     private final String id;
@@ -26,6 +28,9 @@ public final class ClientSession {
     private final long openedAt;
     private final Map<Integer, Long> next = new HashMap<>();
     private List<Pending> pending = new ArrayList<>();
+    /** The replayed frames while they are being written; null before and after. */
+    private List<String> replay;
+    private int replayNext;
     private boolean closed;
     private boolean routeRegistered;
 
@@ -89,12 +94,24 @@ public final class ClientSession {
         if (!sendOrClose(welcome)) {
             return;
         }
-        for (String frame : replayed) {
-            if (!sendOrClose(frame)) {
+        replay = replayed;
+        replayNext = 0;
+        streamReplay();
+    }
+
+    /** Writes replayed frames while the socket takes them; runs again when it has drained. */
+    private synchronized void streamReplay() {
+        if (closed || replay == null) {
+            return;
+        }
+        while (replayNext < replay.size()) {
+            if (!sink.sendWhenRoom(replay.get(replayNext), this::streamReplay)) {
                 return;
             }
+            replayNext++;
         }
-        metrics.replayed(replayed.size());
+        metrics.replayed(replay.size());
+        replay = null;
         List<Pending> buffered = pending;
         pending = null;
         for (Pending p : buffered) {
@@ -129,6 +146,7 @@ public final class ClientSession {
     synchronized boolean markClosed() {
         closed = true;
         pending = null;
+        replay = null;
         return routeRegistered;
     }
 
@@ -171,6 +189,7 @@ public final class ClientSession {
         }
         closed = true;
         pending = null;
+        replay = null;
         sink.close(code, reason);
     }
 

@@ -10,6 +10,17 @@ public interface FrameSink {
      */
     boolean send(String text);
 
+    /**
+     * Queues one frame of a stream too long for the send queue (a replay), only while the queue is below
+     * half its limit, which leaves the other half to control frames. When it is not, the frame is not
+     * queued and {@code whenRoom} runs once, on another thread, as soon as the queue has drained below
+     * that mark; the caller then goes on where it stopped.
+     *
+     * @return true when queued; false when there is no room now (then {@code whenRoom} follows) or the
+     *         socket is gone (then the session's close follows instead)
+     */
+    boolean sendWhenRoom(String text, Runnable whenRoom);
+
     /** Closes the socket with a close code from {@code CloseCodes}; idempotent. */
     void close(int code, String reason);
 

@@ -23,7 +23,10 @@ public interface ReplaySource {
         record Complete(List<Delivery> deliveries) implements Result {
         }
 
+        /** @param reason a {@code recovered:false} reason of the protocol, or {@link #NODE_STOPPING} */
         record Incomplete(String reason) implements Result {
+            /** The replay was cut off because this node is stopping: nothing to tell the client but "go elsewhere". */
+            public static final String NODE_STOPPING = "shutting_down";
         }
     }
 

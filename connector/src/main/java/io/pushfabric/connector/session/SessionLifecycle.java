@@ -12,8 +12,10 @@ import io.pushfabric.registry.SessionRoute;
 import io.pushfabric.contracts.CloseCodes;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -85,6 +87,9 @@ public final class SessionLifecycle {
                         LOG.warn("Could not open {}: {}", session, error.toString());
                         session.close(CloseCodes.INTERNAL_ERROR, "session setup failed");
                         closed(session);
+                    } else if (welcome == null) {
+                        session.close(CloseCodes.GOING_AWAY, "node shutting down; resume with your cursor");
+                        closed(session);
                     } else {
                         session.start(welcome.welcome(), welcome.replayed());
                     }
@@ -129,6 +134,7 @@ public final class SessionLifecycle {
         return new SessionRoute(session.user(), session.id(), node);
     }
 
+    /** What a new session is sent first; a null Opening means none: the node is stopping. */
     private record Opening(String welcome, List<String> replayed) {
     }
 
@@ -169,9 +175,9 @@ public final class SessionLifecycle {
             ranges.put(fence.getKey(), new ReplaySource.Range(from, fence.getValue()));
             start.put(fence.getKey(), from);
         }
-        Cursor resumed = new Cursor(topic.topicId(), start);
         if (ranges.isEmpty()) {
-            return CompletableFuture.completedFuture(opening(session, true, null, resumed, List.of()));
+            return CompletableFuture.completedFuture(opening(session, true, null, new Cursor(topic.topicId(), start),
+                    List.of()));
         }
         return replay.replay(session.user(), ranges)
                 .orTimeout(settings.resumeTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -185,19 +191,37 @@ public final class SessionLifecycle {
                         return opening(session, false, timedOut ? "replay_timeout" : "replay_failed", fresh, List.of());
                     }
                     if (result instanceof ReplaySource.Result.Incomplete incomplete) {
+                        if (incomplete.reason().equals(ReplaySource.Result.Incomplete.NODE_STOPPING)) {
+                            return null; // no welcome: the client resumes elsewhere and recovers there
+                        }
                         metrics.notRecovered();
                         return opening(session, false, incomplete.reason(), fresh, List.of());
                     }
                     List<Delivery> missed = ((ReplaySource.Result.Complete) result).deliveries();
                     List<String> replayed = new ArrayList<>(missed.size());
+                    Set<Integer> replayedPartitions = new HashSet<>();
                     long now = clock.millis();
                     for (Delivery d : missed) {
                         if (!d.request().isExpiredAt(now)) {
                             replayed.add(frames.encode(new ServerFrame.Push(d.position(), node, d.request())));
+                            replayedPartitions.add(d.position().partition());
                         }
                     }
-                    return opening(session, true, null, resumed, replayed);
+                    return opening(session, true, null, welcomePositions(fences, start, replayedPartitions), replayed);
                 });
+    }
+
+    /**
+     * Where a recovered client stands: at the fence of each partition with nothing to replay, so a quiet
+     * user's cursor moves on with every resume instead of pointing ever further back; at its own start where
+     * replayed pushes follow, which move it on from there, so a client that drops in the middle of the replay
+     * resumes from the last push it got and misses none of the rest.
+     */
+    private Cursor welcomePositions(Map<Integer, Long> fences, Map<Integer, Long> start, Set<Integer> replayedPartitions) {
+        Map<Integer, Long> positions = new TreeMap<>();
+        fences.forEach((p, fence) -> positions.put(p,
+                replayedPartitions.contains(p) ? start.get(p) : Math.max(fence, start.get(p))));
+        return new Cursor(topic.topicId(), positions);
     }
 
     private CompletableFuture<Opening> notRecovered(ClientSession session, String reason, Cursor fresh) {

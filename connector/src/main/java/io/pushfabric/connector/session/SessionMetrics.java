@@ -21,6 +21,7 @@ public final class SessionMetrics {
     private final Counter notRecovered;
     private final Counter expired;
     private final Counter authRefused;
+    private final Counter idle;
     private final Timer latency;
     private final DistributionSummary replayPerSession;
 
@@ -44,6 +45,8 @@ public final class SessionMetrics {
                 .description("Deliveries dropped at the connector because their expiry passed").register(registry);
         this.authRefused = Counter.builder("pushfabric.connector.auth.refused")
                 .description("Upgrades refused with 401").register(registry);
+        this.idle = Counter.builder("pushfabric.connector.sessions.idle.closed")
+                .description("Connections closed because the client sent nothing for PUSH_IDLE_TIMEOUT_MS").register(registry);
         this.latency = Timer.builder("pushfabric.connector.delivery.latency")
                 .description("From the request's createdAt to the socket write").publishPercentileHistogram()
                 .register(registry);
@@ -88,6 +91,10 @@ public final class SessionMetrics {
 
     public void authRefused() {
         authRefused.increment();
+    }
+
+    public void idleDropped() {
+        idle.increment();
     }
 
     public double deliveredCount() {

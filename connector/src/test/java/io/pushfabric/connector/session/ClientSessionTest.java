@@ -146,16 +146,41 @@ class ClientSessionTest {
     }
 
     @Test
-    void fullSinkDuringReplayClosesAndSendsNothingMore() {
-        RecordingSink sink = new RecordingSink(2);
+    void replayLongerThanTheSocketTakesIsWrittenAsItDrainsThenLiveFollows() {
+        RecordingSink sink = RecordingSink.withStreamRoom(2);
         ClientSession session = session(sink, 10);
         offer(session, toUser(ALICE, 3, 10));
 
+        session.start("welcome", List.of("replayed 3-6", "replayed 3-7", "replayed 3-8", "replayed 3-9"));
+        offer(session, toUser(ALICE, 3, 11));
+
+        assertThat(sink.frames()).containsExactly("welcome", "replayed 3-6", "replayed 3-7");
+        assertThat(session.isLive()).isFalse();
+        assertThat(session.isClosed()).isFalse();
+
+        sink.drain(1);
+        assertThat(sink.frames()).endsWith("replayed 3-8");
+        sink.drain(10);
+
+        assertThat(sink.frames()).containsExactly("welcome", "replayed 3-6", "replayed 3-7", "replayed 3-8",
+                "replayed 3-9", "live 3-10", "live 3-11");
+        assertThat(session.isLive()).isTrue();
+        assertThat(counter("pushfabric.connector.messages.replayed")).isEqualTo(4.0);
+    }
+
+    @Test
+    void liveBufferBoundStillHoldsWhileAReplayWaitsForTheClient() {
+        RecordingSink sink = RecordingSink.withStreamRoom(1);
+        ClientSession session = session(sink, 2);
         session.start("welcome", List.of("replayed 3-8", "replayed 3-9"));
 
-        assertThat(sink.frames()).containsExactly("welcome", "replayed 3-8");
+        offer(session, toUser(ALICE, 3, 10));
+        offer(session, toUser(ALICE, 3, 11));
+        offer(session, toUser(ALICE, 3, 12));
+
         assertThat(sink.closeCode()).isEqualTo(CloseCodes.SLOW_CONSUMER);
-        assertThat(session.isLive()).isFalse();
+        sink.drain(10);
+        assertThat(sink.frames()).containsExactly("welcome", "replayed 3-8");
     }
 
     @Test

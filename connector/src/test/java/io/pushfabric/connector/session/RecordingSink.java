@@ -5,11 +5,15 @@ import java.util.List;
 
 /**
  * A {@link FrameSink} that keeps what it was sent. It accepts at most {@code capacity} frames; past that
- * {@link #send} returns false, as a full send queue does. Thread-safe.
+ * {@link #send} returns false, as a full send queue does. A stream ({@link #sendWhenRoom}) gets
+ * {@code streamRoom} frames at first and more only when the test calls {@link #drain}, as a socket that
+ * is read. Thread-safe.
  */
 final class RecordingSink implements FrameSink {
     private final int capacity;
     private final List<String> frames = new ArrayList<>();
+    private int streamRoom = Integer.MAX_VALUE;
+    private Runnable whenRoom;
     private Integer closeCode;
     private String closeReason;
     private int closeCalls;
@@ -29,6 +33,38 @@ final class RecordingSink implements FrameSink {
         }
         frames.add(text);
         return true;
+    }
+
+    /** A sink whose stream gets {@code streamRoom} frames until {@link #drain} makes more room. */
+    static RecordingSink withStreamRoom(int streamRoom) {
+        RecordingSink sink = new RecordingSink();
+        sink.streamRoom = streamRoom;
+        return sink;
+    }
+
+    @Override
+    public boolean sendWhenRoom(String text, Runnable onRoom) {
+        synchronized (this) {
+            if (streamRoom <= 0) {
+                whenRoom = onRoom;
+                return false;
+            }
+            streamRoom--;
+        }
+        return send(text);
+    }
+
+    /** The client read {@code n} more frames: the stream may go on. */
+    void drain(int n) {
+        Runnable next;
+        synchronized (this) {
+            streamRoom += n;
+            next = whenRoom;
+            whenRoom = null;
+        }
+        if (next != null) {
+            next.run();
+        }
     }
 
     @Override

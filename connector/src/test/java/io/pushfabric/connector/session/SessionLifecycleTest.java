@@ -187,6 +187,28 @@ class SessionLifecycleTest {
         }
 
         @Test
+        void resumeThatMissedNothingIsWelcomedAtTheFences() {
+            RecordingSink sink = new RecordingSink();
+
+            lifecycle(FakeMarkerLog.at(MARKER), FakeReplaySource.complete()).open(ALICE, clientCursor, sink);
+
+            assertThat(welcome(sink).recovered()).isTrue();
+            assertThat(welcome(sink).cursor()).isEqualTo(FENCES);
+        }
+
+        @Test
+        void partitionWithReplayedPushesStartsAtTheCursorAndOneWithoutAtItsFence() {
+            RecordingSink sink = new RecordingSink();
+
+            lifecycle(FakeMarkerLog.at(MARKER), FakeReplaySource.complete(broadcast(BROADCAST_PARTITION, 99)))
+                    .open(ALICE, clientCursor, sink);
+
+            assertThat(welcome(sink).cursor()).isEqualTo(new Cursor(TOPIC.topicId(),
+                    Map.of(BROADCAST_PARTITION, 98L, USER_PARTITION, MARKER_OFFSET + 1)));
+            assertThat(pushIds(sink)).containsExactly("0-99");
+        }
+
+        @Test
         void asksForExactlyTheRangesBetweenCursorAndFences() {
             FakeReplaySource replay = FakeReplaySource.complete();
 
@@ -294,6 +316,18 @@ class SessionLifecycleTest {
             assertThat(welcome.replayed()).isZero();
             assertThat(welcome.cursor()).isEqualTo(FENCES);
             assertThat(pushIds(sink)).isEmpty();
+        }
+
+        @Test
+        void replayCutOffByShutdownClosesAsGoingAwayInsteadOfSayingNotRecovered() {
+            RecordingSink sink = new RecordingSink();
+
+            lifecycle(FakeMarkerLog.at(MARKER), FakeReplaySource.incomplete(ReplaySource.Result.Incomplete.NODE_STOPPING))
+                    .open(ALICE, clientCursor, sink);
+
+            assertThat(sink.frames()).isEmpty();
+            assertThat(sink.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+            assertThat(sessions.size()).isZero();
         }
 
         @Test

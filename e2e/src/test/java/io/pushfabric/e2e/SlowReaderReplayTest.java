@@ -1,0 +1,71 @@
+package io.pushfabric.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pushfabric.contracts.Json;
+import io.pushfabric.contracts.PushRequest;
+import io.pushfabric.contracts.UserId;
+import io.pushfabric.contracts.frames.ServerFrame;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A replay far larger than the send queue, to a client that does not read for a while: all of it arrives,
+ * in order, or the welcome says it will not ({@code recovered:false}) and none does. Never a part.
+ */
+class SlowReaderReplayTest {
+    private static final int MISSED = 5_000;
+    private static Fabric fabric;
+
+    @BeforeAll
+    static void start() {
+        // Default limits: a send queue of 1,000 frames, replays of up to 10,000 messages.
+        fabric = Fabric.start(1, 1, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fabric != null) {
+            fabric.close();
+        }
+    }
+
+    @Test
+    void replayToAClientThatPausesReadingIsAllOrNothing() throws Exception {
+        String user = "sloth";
+        String cursor = fabric.cursorOfAVisit(0, user);
+        // 2 KB each: 10 MB in all, far more than the socket buffers between the server and the client hold.
+        String padding = "x".repeat(2_000);
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[MISSED];
+        for (int i = 0; i < MISSED; i++) {
+            acks[i] = fabric.publisher().publish(PushRequest.toUser(UserId.of(user),
+                    Json.MAPPER.createObjectNode().put("n", i).put("pad", padding)));
+        }
+        CompletableFuture.allOf(acks).join();
+
+        try (RawWebSocket slow = RawWebSocket.upgrade(fabric.connector(0).port(), fabric.token(user), cursor)) {
+            // Reads nothing for 3 s while the server writes the welcome and the replay.
+            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+            await().atMost(Duration.ofSeconds(60)).until(() -> !slow.readAvailable() || slow.pushes().size() >= MISSED);
+
+            ServerFrame.Welcome welcome = slow.welcome();
+            assertThat(welcome).as("the welcome came first").isNotNull();
+            if (welcome.recovered()) {
+                assertThat(welcome.replayed()).isEqualTo(MISSED);
+                assertThat(slow.pushes()).extracting(p -> p.request().payload().get("n").asInt())
+                        .as("all of the replay, in order")
+                        .containsExactlyElementsOf(IntStream.range(0, MISSED).boxed().toList());
+                assertThat(slow.closeCode()).as("not closed").isNull();
+            } else {
+                assertThat(welcome.reason()).isEqualTo("replay_limit");
+                assertThat(slow.pushes()).isEmpty();
+            }
+        }
+    }
+}
