@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pushfabric.contracts.NodeId;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,9 +33,24 @@ public abstract class NodeRegistryContract {
     /** Lets {@code ttl} run out, then returns once {@code condition} holds (or fails the test). */
     protected abstract void lapse(Duration ttl, BooleanSupplier condition);
 
+    /** The token each node believes it holds, as a node keeps it. */
+    private final Map<NodeId, LeaseToken> held = new HashMap<>();
+
     @BeforeEach
     void createRegistry() {
         registry = newRegistry();
+    }
+
+    /** Heartbeats the way a node does: renews what it holds, or (after fencing itself) acquires a new lease. */
+    protected boolean beat(NodeInfo node, Duration ttl) {
+        LeaseToken mine = held.computeIfAbsent(node.id(), id -> LeaseToken.random());
+        if (registry.renew(node, mine, ttl)) {
+            return true;
+        }
+        LeaseToken fresh = LeaseToken.random();
+        registry.acquire(node, fresh, ttl);
+        held.put(node.id(), fresh);
+        return false;
     }
 
     protected static NodeInfo info(NodeId id, int sessions, long heartbeatAt) {
@@ -42,20 +59,38 @@ public abstract class NodeRegistryContract {
 
     @Test
     void heartbeatReportsWhetherTheLeaseWasLive() {
-        assertThat(registry.heartbeat(info(NODE_A, 0, 1), LONG_TTL)).as("first heartbeat").isFalse();
-        assertThat(registry.heartbeat(info(NODE_A, 0, 2), LONG_TTL)).as("while live").isTrue();
-        assertThat(registry.heartbeat(info(NODE_A, 0, 3), shortTtl())).as("while live, shorter").isTrue();
+        assertThat(beat(info(NODE_A, 0, 1), LONG_TTL)).as("first heartbeat").isFalse();
+        assertThat(beat(info(NODE_A, 0, 2), LONG_TTL)).as("while live").isTrue();
+        assertThat(beat(info(NODE_A, 0, 3), shortTtl())).as("while live, shorter").isTrue();
 
         lapse(shortTtl(), () -> !registry.liveNodes().contains(NODE_A));
 
-        assertThat(registry.heartbeat(info(NODE_A, 0, 4), LONG_TTL)).as("after lapse").isFalse();
+        assertThat(beat(info(NODE_A, 0, 4), LONG_TTL)).as("after lapse").isFalse();
         assertThat(registry.liveNodes()).containsExactly(NODE_A);
     }
 
     @Test
+    void renewalNeverRecreatesALapsedLease() {
+        LeaseToken first = LeaseToken.random();
+        registry.acquire(info(NODE_A, 0, 1), first, shortTtl());
+        lapse(shortTtl(), () -> !registry.liveNodes().contains(NODE_A));
+
+        assertThat(registry.renew(info(NODE_A, 0, 2), first, LONG_TTL)).as("renewal after the lapse").isFalse();
+        assertThat(registry.liveNodes()).as("still dead until the node acquires a new lease").isEmpty();
+        // Even if the answer above was lost, asking again says the same.
+        assertThat(registry.renew(info(NODE_A, 0, 3), first, LONG_TTL)).as("renewal asked again").isFalse();
+
+        LeaseToken second = LeaseToken.random();
+        registry.acquire(info(NODE_A, 0, 4), second, LONG_TTL);
+        assertThat(registry.liveNodes()).containsExactly(NODE_A);
+        assertThat(registry.renew(info(NODE_A, 0, 5), second, LONG_TTL)).as("renewal of the new lease").isTrue();
+        assertThat(registry.renew(info(NODE_A, 0, 6), first, LONG_TTL)).as("renewal of an older holding").isFalse();
+    }
+
+    @Test
     void liveNodesExcludesExpiredLeases() {
-        registry.heartbeat(info(NODE_A, 1, 1), LONG_TTL);
-        registry.heartbeat(info(NODE_B, 1, 1), shortTtl());
+        beat(info(NODE_A, 1, 1), LONG_TTL);
+        beat(info(NODE_B, 1, 1), shortTtl());
         assertThat(registry.liveNodes()).containsExactlyInAnyOrder(NODE_A, NODE_B);
 
         lapse(shortTtl(), () -> registry.liveNodes().equals(Set.of(NODE_A)));
@@ -71,29 +106,29 @@ public abstract class NodeRegistryContract {
 
     @Test
     void knownNodesHoldTheLastHeartbeat() {
-        registry.heartbeat(info(NODE_A, 1, 1_000), LONG_TTL);
-        registry.heartbeat(info(NODE_A, 42, 2_000), LONG_TTL);
-        registry.heartbeat(info(NODE_B, 7, 1_500), LONG_TTL);
+        beat(info(NODE_A, 1, 1_000), LONG_TTL);
+        beat(info(NODE_A, 42, 2_000), LONG_TTL);
+        beat(info(NODE_B, 7, 1_500), LONG_TTL);
 
         assertThat(registry.knownNodes()).containsExactlyInAnyOrder(info(NODE_A, 42, 2_000), info(NODE_B, 7, 1_500));
     }
 
     @Test
     void leaveEndsTheLeaseButKeepsTheNodeKnown() {
-        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
-        registry.heartbeat(info(NODE_B, 3, 1), LONG_TTL);
+        beat(info(NODE_A, 3, 1), LONG_TTL);
+        beat(info(NODE_B, 3, 1), LONG_TTL);
 
         registry.leave(NODE_A);
 
         assertThat(registry.liveNodes()).containsExactly(NODE_B);
         assertThat(registry.knownNodes()).extracting(NodeInfo::id).containsExactlyInAnyOrder(NODE_A, NODE_B);
-        assertThat(registry.heartbeat(info(NODE_A, 0, 2), LONG_TTL)).as("heartbeat after leave").isFalse();
+        assertThat(beat(info(NODE_A, 0, 2), LONG_TTL)).as("heartbeat after leave").isFalse();
     }
 
     @Test
     void forgetRemovesTheNodeEntirely() {
-        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
-        registry.heartbeat(info(NODE_B, 3, 1), LONG_TTL);
+        beat(info(NODE_A, 3, 1), LONG_TTL);
+        beat(info(NODE_B, 3, 1), LONG_TTL);
 
         registry.forget(NODE_A);
 
@@ -111,7 +146,7 @@ public abstract class NodeRegistryContract {
 
     @Test
     void heartbeatRejectsTtlUnderOneMillisecond() {
-        assertThatThrownBy(() -> registry.heartbeat(info(NODE_A, 0, 1), Duration.ZERO))
+        assertThatThrownBy(() -> beat(info(NODE_A, 0, 1), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ttl");
         assertThat(registry.knownNodes()).isEmpty();
