@@ -8,6 +8,7 @@ import io.pushfabric.connector.kafka.KafkaMarkerLog;
 import io.pushfabric.connector.kafka.KafkaReplayReader;
 import io.pushfabric.connector.kafka.NodeTopicConsumer;
 import io.pushfabric.connector.lease.NodeHeartbeat;
+import io.pushfabric.connector.lease.NodeRejoin;
 import io.pushfabric.connector.session.ClientSession;
 import io.pushfabric.connector.session.LocalSessions;
 import io.pushfabric.connector.session.RequestsTopic;
@@ -16,7 +17,6 @@ import io.pushfabric.connector.session.SessionLifecycle;
 import io.pushfabric.connector.session.SessionMetrics;
 import io.pushfabric.contracts.AdminCommand;
 import io.pushfabric.contracts.CloseCodes;
-import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.PushRequestCodec;
 import io.pushfabric.contracts.kafka.TopicAdmin;
@@ -51,15 +51,18 @@ import org.slf4j.LoggerFactory;
 /**
  * A running connector node. Start-up order matters: the node topic is read from its end before the
  * lease exists, the lease exists before the node is announced on every partition, and the node is
- * announced before any client can connect.
+ * announced before any client can connect. After a lapsed lease the node fences itself and joins again in
+ * the same order ({@link NodeRejoin}).
  */
 public final class ConnectorApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorApp.class);
+    private static final Duration MAX_REJOIN_BACKOFF = Duration.ofSeconds(30);
 
     private final ConnectorConfig config;
     private final LocalSessions sessions;
     private final UndertowServer server;
     private final NodeHeartbeat heartbeat;
+    private final NodeRejoin membership;
     private final NodeTopicConsumer nodeConsumer;
     private final SessionMetrics metrics;
     private final SessionDrain drainer;
@@ -67,12 +70,13 @@ public final class ConnectorApp implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
 
     private ConnectorApp(ConnectorConfig config, LocalSessions sessions, UndertowServer server, NodeHeartbeat heartbeat,
-                         NodeTopicConsumer nodeConsumer, SessionMetrics metrics, SessionDrain drainer,
+                         NodeRejoin membership, NodeTopicConsumer nodeConsumer, SessionMetrics metrics, SessionDrain drainer,
                          Deque<AutoCloseable> closeables) {
         this.config = config;
         this.sessions = sessions;
         this.server = server;
         this.heartbeat = heartbeat;
+        this.membership = membership;
         this.nodeConsumer = nodeConsumer;
         this.metrics = metrics;
         this.drainer = drainer;
@@ -92,8 +96,7 @@ public final class ConnectorApp implements AutoCloseable {
                 TopicAdmin topics = new TopicAdmin(admin);
                 topics.ensure(requests, config.topicSettings().requestPartitions(), config.topicSettings().replication(),
                         Map.of());
-                topics.ensure(nodeTopic, 1, config.topicSettings().replication(), Map.of(
-                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(config.topicSettings().nodeTopicRetention().toMillis())));
+                ensureNodeTopic(topics, config, nodeTopic);
                 topics.ensure(config.kafka().topics().control(), 1, config.topicSettings().replication(), Map.of());
                 TopicDescription description = topics.describe(requests);
                 topic = new RequestsTopic(description.topicId().toString(), description.partitions().size());
@@ -126,25 +129,22 @@ public final class ConnectorApp implements AutoCloseable {
             consumerThread.start();
 
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, named("pf-timer-" + node));
-            Runnable fence = () -> {
-                for (ClientSession s : sessions.snapshot()) {
-                    s.close(CloseCodes.NODE_FENCED, "node lease lapsed; resume with your cursor");
-                }
-                markers.nodeJoined(topic.partitions());
-            };
+            ExecutorService joiner = Executors.newSingleThreadExecutor(named("pf-join-" + node));
             NodeHeartbeat heartbeat = new NodeHeartbeat(redis.nodes(), node, config.advertisedAddress(),
-                    config.lease().ttl(), sessions::size, fence, clock);
-            heartbeat.acquire();
+                    config.lease().ttl(), sessions::size, clock);
+            Duration beat = config.lease().heartbeat();
+            NodeRejoin membership = new NodeRejoin(sessions, heartbeat, () -> ensureNodeTopic(config, nodeTopic),
+                    () -> markers.nodeJoined(topic.partitions()), joiner, clock, beat, MAX_REJOIN_BACKOFF);
             closeables.push(() -> {
-                // Stop the timer first, so no heartbeat renews the lease after we gave it up.
+                // Stop the timer and any join first, so no heartbeat renews the lease after we gave it up.
                 scheduler.shutdownNow();
+                joiner.shutdownNow();
                 scheduler.awaitTermination(5, TimeUnit.SECONDS);
+                joiner.awaitTermination(5, TimeUnit.SECONDS);
                 heartbeat.leave();
             });
-            MessagePosition joined = markers.nodeJoined(topic.partitions());
-            sessions.startBroadcastsAt(joined.partition(), joined.offset() + 1);
-            long beat = config.lease().heartbeat().toMillis();
-            scheduler.scheduleAtFixedRate(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+            membership.joinNow();
+            scheduler.scheduleAtFixedRate(membership, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
 
             KafkaReplayReader replay = new KafkaReplayReader(() -> consumer(config, "replay-" + node), requests,
                     new PushRequestCodec(config.replay().maxPayloadBytes()), redis.dedupe(), config.replay(), clock);
@@ -158,8 +158,8 @@ public final class ConnectorApp implements AutoCloseable {
                     config.session(), metrics, clock, sessionExecutor);
 
             UndertowServer server = new UndertowServer(config.webSocket(), new JwtAuthenticator(config.auth(), clock),
-                    lifecycle, metrics, () -> heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000,
-                    metricsText, scheduler, clock);
+                    lifecycle, metrics, () -> isReady(heartbeat, membership, nodeConsumer), metricsText, scheduler,
+                    clock);
             SessionDrain drainer = new SessionDrain(sessions, scheduler, clock);
             Duration maxLifetime = config.drain().maxLifetime();
             if (!maxLifetime.isZero()) {
@@ -167,8 +167,8 @@ public final class ConnectorApp implements AutoCloseable {
             }
             server.start();
             closeables.push(server);
-            ConnectorApp app = new ConnectorApp(config, sessions, server, heartbeat, nodeConsumer, metrics, drainer,
-                    closeables);
+            ConnectorApp app = new ConnectorApp(config, sessions, server, heartbeat, membership, nodeConsumer, metrics,
+                    drainer, closeables);
             ControlTopicConsumer control = new ControlTopicConsumer(consumer(config, "control-" + node),
                     config.kafka().topics().control(), command -> app.onAdminCommand(command, sessionExecutor));
             control.seekToEnd();
@@ -227,9 +227,25 @@ public final class ConnectorApp implements AutoCloseable {
         return metrics;
     }
 
-    /** Alive, holding its lease, reading its node topic, and not draining. */
+    /** Alive, joined (not fenced), holding its lease, reading its node topic, and not draining. */
     public boolean isReady() {
-        return !draining.get() && heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000;
+        return !draining.get() && isReady(heartbeat, membership, nodeConsumer);
+    }
+
+    private static boolean isReady(NodeHeartbeat heartbeat, NodeRejoin membership, NodeTopicConsumer nodeConsumer) {
+        return !membership.isFenced() && heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000;
+    }
+
+    /** Creates the node topic if it is missing: at start, and at a rejoin (a janitor may have deleted it). */
+    private static void ensureNodeTopic(ConnectorConfig config, String nodeTopic) {
+        try (Admin admin = Admin.create(config.kafka().clientConfig(Map.of()))) {
+            ensureNodeTopic(new TopicAdmin(admin), config, nodeTopic);
+        }
+    }
+
+    private static void ensureNodeTopic(TopicAdmin topics, ConnectorConfig config, String nodeTopic) {
+        topics.ensure(nodeTopic, 1, config.topicSettings().replication(), Map.of(
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(config.topicSettings().nodeTopicRetention().toMillis())));
     }
 
     private void onAdminCommand(AdminCommand command, ExecutorService executor) {

@@ -14,6 +14,7 @@ import io.pushfabric.contracts.RoutingKeys;
 import io.pushfabric.contracts.Topics;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.registry.NodeInfo;
+import io.pushfabric.registry.NodeLeases;
 import io.pushfabric.registry.RedisRegistries;
 import io.pushfabric.registry.RedisSettings;
 import io.pushfabric.registry.SessionRoute;
@@ -59,6 +60,7 @@ class NodeFailureTest {
     private Topics topics;
     private Admin admin;
     private RedisRegistries redis;
+    private NodeLeases leases;
     private KafkaProducer<String, byte[]> producer;
     private DispatcherApp dispatcher;
 
@@ -70,8 +72,9 @@ class NodeFailureTest {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap()));
         admin.createTopics(List.of(new NewTopic(base, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         redis = RedisRegistries.connect(new RedisSettings(TestInfra.redisUri(), prefix));
+        leases = new NodeLeases(redis.nodes());
         for (NodeId node : List.of(A, B)) {
-            redis.nodes().heartbeat(new NodeInfo(node, node.value() + ":8080", 1L, 1, 1L), LEASE);
+            leases.beat(new NodeInfo(node, node.value() + ":8080", 1L, 1, 1L), LEASE);
         }
         redis.routes().register(new SessionRoute(ALICE, "s-alice", A));
         redis.routes().register(new SessionRoute(BOB, "s-bob", B));
@@ -160,7 +163,7 @@ class NodeFailureTest {
         assertThat(deliveredTo(A, 20)).containsExactlyElementsOf(numbered("a", 0, 20));
         await().atMost(Duration.ofSeconds(10)).until(() -> !redis.nodes().liveNodes().contains(B));
         assertThat(redis.nodes().liveNodes()).containsExactly(A);
-        assertThat(redis.nodes().heartbeat(new NodeInfo(B, "b:8080", 1L, 1, 2L), LEASE))
+        assertThat(leases.beat(new NodeInfo(B, "b:8080", 1L, 1, 2L), LEASE))
                 .as("node B learns at its next heartbeat that it was fenced, and its sessions resume").isFalse();
     }
 

@@ -24,6 +24,7 @@ final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final int statusPort;
     private final Path log;
+    private volatile boolean paused;
 
     private ServiceProcess(String name, Process process, int statusPort, Path log) {
         this.name = name;
@@ -87,6 +88,46 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the JVM freezes, every thread at once, like a long GC pause or a starved VM. */
+    void pause() {
+        signal("STOP");
+        paused = true;
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume() {
+        signal("CONT");
+        paused = false;
+    }
+
+    /** SIGTERM: the shutdown hook runs (a connector drains). Does not wait. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits until the process has exited. @return false when it was still running after {@code timeout} */
+    boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot signal " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     File logFile() {
         return log.toFile();
     }
@@ -94,6 +135,9 @@ final class ServiceProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
+            if (paused) {
+                resume(); // a stopped JVM would not run its shutdown hook
+            }
             process.destroy();
             try {
                 if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {

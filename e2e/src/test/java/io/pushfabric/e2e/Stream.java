@@ -14,23 +14,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A steady stream of targeted messages at a fixed rate, remembering what each user must receive. Runs on
- * its own thread so the test can break things while it flows.
+ * A steady stream of targeted messages at a fixed rate (and, if asked, a broadcast every so often),
+ * remembering what each user must receive. Runs on its own thread so the test can break things while it
+ * flows.
  */
 final class Stream {
     private final PushPublisher publisher;
     private final List<String> users;
     private final int messages;
     private final int perSecond;
+    private final int broadcastEvery;
+    private final List<CompletableFuture<MessagePosition>> broadcasts = new ArrayList<>();
     private final Map<String, List<CompletableFuture<MessagePosition>>> sent = new HashMap<>();
     private final Thread thread;
     private volatile int published;
 
+    private volatile boolean stopped;
+
     Stream(PushPublisher publisher, List<String> users, int messages, int perSecond) {
+        this(publisher, users, messages, perSecond, 0);
+    }
+
+    /** @param broadcastEvery after every this many targeted messages one broadcast; 0 for none */
+    Stream(PushPublisher publisher, List<String> users, int messages, int perSecond, int broadcastEvery) {
         this.publisher = publisher;
         this.users = users;
         this.messages = messages;
         this.perSecond = perSecond;
+        this.broadcastEvery = broadcastEvery;
         this.thread = new Thread(this::run, "test-stream");
     }
 
@@ -46,7 +57,7 @@ final class Stream {
     private void run() {
         Random random = new Random(7);
         long start = System.nanoTime();
-        for (int i = 0; i < messages; i++) {
+        for (int i = 0; i < messages && !stopped; i++) {
             long due = start + (long) i * 1_000_000_000L / perSecond;
             long wait = due - System.nanoTime();
             if (wait > 0) {
@@ -58,16 +69,39 @@ final class Stream {
             synchronized (sent) {
                 sent.computeIfAbsent(user, k -> new ArrayList<>()).add(ack);
             }
+            if (broadcastEvery > 0 && i % broadcastEvery == broadcastEvery - 1) {
+                CompletableFuture<MessagePosition> all = publisher.publish(PushRequest.broadcast(
+                        Json.MAPPER.createObjectNode().put("broadcastAfter", i)));
+                synchronized (sent) {
+                    broadcasts.add(all);
+                }
+            }
             published = i + 1;
         }
     }
 
-    /** Waits for the stream to end and every publish to be acknowledged; returns each user's message ids. */
+    /** Ends the stream early, before its count of messages. */
+    void stop() {
+        stopped = true;
+    }
+
+    /**
+     * Waits for the stream to end and every publish to be acknowledged; returns each user's message ids,
+     * broadcasts included.
+     */
     Map<String, List<String>> expected() throws InterruptedException {
         thread.join();
         Map<String, List<String>> ids = new HashMap<>();
         synchronized (sent) {
+            List<String> all = broadcasts.stream().map(a -> a.join().id()).toList();
             sent.forEach((user, acks) -> ids.put(user, acks.stream().map(a -> a.join().id()).toList()));
+            if (!all.isEmpty()) {
+                for (String user : users) {
+                    List<String> mine = new ArrayList<>(ids.getOrDefault(user, List.of()));
+                    mine.addAll(all);
+                    ids.put(user, mine);
+                }
+            }
         }
         return ids;
     }

@@ -46,6 +46,7 @@ public final class RedisServerProcess implements AutoCloseable {
     private final int port;
     private final Path workDir;
     private final Path logFile;
+    private volatile boolean paused;
 
     private RedisServerProcess(Process process, int port, Path workDir, Path logFile) {
         this.process = process;
@@ -126,10 +127,49 @@ public final class RedisServerProcess implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("No redis_version in INFO reply: " + info));
     }
 
+    /** SIGSTOP: the server freezes with its connections open, as in a long pause of its host. */
+    public void pause() {
+        signal("STOP");
+        paused = true;
+    }
+
+    /** SIGCONT after {@link #pause}; keys whose TTL ran out meanwhile are expired from now on. */
+    public void resume() {
+        signal("CONT");
+        paused = false;
+    }
+
+    /**
+     * Stops this server and starts an empty one on the same port, as a restart without persistence does:
+     * every key is gone. Clients reconnect to the same address.
+     */
+    public RedisServerProcess restart() {
+        close();
+        return start(port);
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not signal redis-server pid " + process.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted signalling redis-server", e);
+        }
+        LOG.info("Sent SIG{} to redis-server pid {}", name, process.pid());
+    }
+
     /** Terminates the process by its PID, waits for it to exit and deletes its working directory. */
     @Override
     public void close() {
         if (process.isAlive()) {
+            if (paused) {
+                resume(); // a paused server would not act on SIGTERM
+            }
             process.destroy();
             try {
                 if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

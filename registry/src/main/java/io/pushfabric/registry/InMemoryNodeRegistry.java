@@ -23,23 +23,43 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
     private final Object lock = new Object();
     private final Map<NodeId, NodeInfo> known = new LinkedHashMap<>();
     private final Map<NodeId, Instant> leaseExpiry = new HashMap<>();
+    private final Map<NodeId, LeaseToken> tokens = new HashMap<>();
 
     public InMemoryNodeRegistry(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
-    public boolean heartbeat(NodeInfo node, Duration ttl) {
+    public boolean renew(NodeInfo node, LeaseToken held, Duration ttl) {
+        Objects.requireNonNull(held, "held");
+        checkTtl(ttl);
+        Instant now = clock.instant();
+        synchronized (lock) {
+            known.put(node.id(), node);
+            if (!isLive(node.id(), now) || !held.equals(tokens.get(node.id()))) {
+                return false;
+            }
+            leaseExpiry.put(node.id(), now.plus(ttl));
+            return true;
+        }
+    }
+
+    @Override
+    public void acquire(NodeInfo node, LeaseToken fresh, Duration ttl) {
+        Objects.requireNonNull(fresh, "fresh");
+        checkTtl(ttl);
+        Instant now = clock.instant();
+        synchronized (lock) {
+            leaseExpiry.put(node.id(), now.plus(ttl));
+            tokens.put(node.id(), fresh);
+            known.put(node.id(), node);
+        }
+    }
+
+    private static void checkTtl(Duration ttl) {
         Objects.requireNonNull(ttl, "ttl");
         if (ttl.toMillis() < 1) {
             throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
-        }
-        Instant now = clock.instant();
-        synchronized (lock) {
-            boolean existed = isLive(node.id(), now);
-            leaseExpiry.put(node.id(), now.plus(ttl));
-            known.put(node.id(), node);
-            return existed;
         }
     }
 
@@ -83,6 +103,7 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
                 return false;
             }
             leaseExpiry.remove(seen.id());
+            tokens.remove(seen.id());
             known.remove(seen.id());
             return true;
         }

@@ -12,12 +12,18 @@ import java.util.Set;
 public interface NodeRegistry {
 
     /**
-     * Creates or refreshes the node's lease for {@code ttl} and records it among the known nodes.
+     * Renews the node's lease for {@code ttl} if it is still the one the node {@code held}, and records the
+     * node among the known nodes. A lease that lapsed, was evicted or was lost with Redis's data is not
+     * re-created: the node must first fence itself (close its sessions, refuse new ones), then
+     * {@link #acquire} a new lease. So a dispatcher that skipped the node while it had no lease never
+     * routes to it again before its sessions are gone, and a renewal whose answer was lost changes nothing.
      *
-     * @return true when the node held a live lease just before this call; false when the lease had lapsed
-     *         (or never existed), so the node was dead for routing for a while and may have missed deliveries
+     * @return true when the lease was live and {@code held}, and is renewed; false when the node has no lease
      */
-    boolean heartbeat(NodeInfo node, Duration ttl);
+    boolean renew(NodeInfo node, LeaseToken held, Duration ttl);
+
+    /** Creates the node's lease for {@code ttl} as {@code fresh}, whatever was there, and records the node. */
+    void acquire(NodeInfo node, LeaseToken fresh, Duration ttl);
 
     /** Nodes whose lease is live now. */
     Set<NodeId> liveNodes();
@@ -30,7 +36,7 @@ public interface NodeRegistry {
 
     /**
      * Fences a node from outside (a dispatcher that cannot deliver to it): ends its lease at once, so it is
-     * dead for routing and its next {@link #heartbeat} returns false, which makes the node close its sessions
+     * dead for routing and its next {@link #renew} returns false, which makes the node close its sessions
      * and let them resume with their cursors. The node stays known.
      *
      * @return true when a live lease was ended; false when there was none

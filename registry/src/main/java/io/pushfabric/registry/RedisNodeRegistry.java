@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RMap;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Node leases in Redis: one string per node with a PX TTL (the lease) plus one hash of every known node,
+ * Node leases in Redis: one string per node with a PX TTL (the lease, holding its {@link LeaseToken}) plus one hash of every known node,
  * laid out by {@link RedisKeys}. The TTL is enforced by Redis, so all processes agree on who is alive
  * whatever their clocks say. Redis failures surface as Redisson {@code RedisException}s here and as
  * {@link TransientRegistryException} through {@link RedisRegistries}.
@@ -28,11 +29,13 @@ import org.slf4j.LoggerFactory;
 public final class RedisNodeRegistry implements NodeRegistry {
     private static final Logger log = LoggerFactory.getLogger(RedisNodeRegistry.class);
 
-    /** KEYS[1] lease; ARGV[1] NodeInfo JSON; ARGV[2] TTL millis. Returns whether the lease was live before. */
+    /** KEYS[1] lease; ARGV[1] held token; ARGV[2] TTL millis. Renews the lease only if it holds that token. */
     static final String RENEW_LEASE = """
-            local existed = redis.call('EXISTS', KEYS[1])
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return existed
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+              return 1
+            end
+            return 0
             """;
 
     /** KEYS[1] known-nodes hash; ARGV[1] node id; ARGV[2] the record the caller saw. Removes it if unchanged. */
@@ -53,17 +56,30 @@ public final class RedisNodeRegistry implements NodeRegistry {
     }
 
     @Override
-    public boolean heartbeat(NodeInfo node, Duration ttl) {
+    public boolean renew(NodeInfo node, LeaseToken held, Duration ttl) {
         long ttlMillis = ttlMillis(ttl);
-        String json = NodeInfoJson.write(node);
+        Objects.requireNonNull(held, "held");
         String lease = keys.lease(node.id());
         // Two keys in two slots: pipelined in one round trip, each command atomic on its own.
         RBatch batch = redisson.createBatch();
-        RFuture<Boolean> existed = batch.getScript(StringCodec.INSTANCE).evalAsync(lease, RScript.Mode.READ_WRITE,
-                RENEW_LEASE, RScript.ReturnType.BOOLEAN, List.of(lease), json, Long.toString(ttlMillis));
-        batch.<String, String>getMap(keys.nodes(), StringCodec.INSTANCE).fastPutAsync(node.id().value(), json);
+        RFuture<Boolean> renewed = batch.getScript(StringCodec.INSTANCE).evalAsync(lease, RScript.Mode.READ_WRITE,
+                RENEW_LEASE, RScript.ReturnType.BOOLEAN, List.of(lease), held.value(), Long.toString(ttlMillis));
+        batch.<String, String>getMap(keys.nodes(), StringCodec.INSTANCE).fastPutAsync(node.id().value(),
+                NodeInfoJson.write(node));
         batch.execute();
-        return Boolean.TRUE.equals(existed.toCompletableFuture().join());
+        return Boolean.TRUE.equals(renewed.toCompletableFuture().join());
+    }
+
+    @Override
+    public void acquire(NodeInfo node, LeaseToken fresh, Duration ttl) {
+        long ttlMillis = ttlMillis(ttl);
+        Objects.requireNonNull(fresh, "fresh");
+        RBatch batch = redisson.createBatch();
+        batch.getBucket(keys.lease(node.id()), StringCodec.INSTANCE).setAsync(fresh.value(), ttlMillis,
+                TimeUnit.MILLISECONDS);
+        batch.<String, String>getMap(keys.nodes(), StringCodec.INSTANCE).fastPutAsync(node.id().value(),
+                NodeInfoJson.write(node));
+        batch.execute();
     }
 
     @Override

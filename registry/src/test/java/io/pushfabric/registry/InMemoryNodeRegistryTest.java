@@ -29,7 +29,7 @@ class InMemoryNodeRegistryTest extends NodeRegistryContract {
     @Test
     void leaseIsLiveUntilTheLastMillisecondOfItsTtl() {
         NodeId node = NodeId.of("edge");
-        registry.heartbeat(info(node, 0, 1), Duration.ofMillis(1_000));
+        beat(info(node, 0, 1), Duration.ofMillis(1_000));
 
         clock.advance(Duration.ofMillis(999));
         assertThat(registry.liveNodes()).containsExactly(node);

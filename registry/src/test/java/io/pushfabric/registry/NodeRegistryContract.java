@@ -31,9 +31,18 @@ public abstract class NodeRegistryContract {
     /** Lets {@code ttl} run out, then returns once {@code condition} holds (or fails the test). */
     protected abstract void lapse(Duration ttl, BooleanSupplier condition);
 
+    /** The tokens the nodes believe they hold. */
+    private NodeLeases leases;
+
     @BeforeEach
     void createRegistry() {
         registry = newRegistry();
+        leases = new NodeLeases(registry);
+    }
+
+    /** Heartbeats the way a node does: renews what it holds, or (after fencing itself) acquires a new lease. */
+    protected boolean beat(NodeInfo node, Duration ttl) {
+        return leases.beat(node, ttl);
     }
 
     protected static NodeInfo info(NodeId id, int sessions, long heartbeatAt) {
@@ -42,20 +51,38 @@ public abstract class NodeRegistryContract {
 
     @Test
     void heartbeatReportsWhetherTheLeaseWasLive() {
-        assertThat(registry.heartbeat(info(NODE_A, 0, 1), LONG_TTL)).as("first heartbeat").isFalse();
-        assertThat(registry.heartbeat(info(NODE_A, 0, 2), LONG_TTL)).as("while live").isTrue();
-        assertThat(registry.heartbeat(info(NODE_A, 0, 3), shortTtl())).as("while live, shorter").isTrue();
+        assertThat(beat(info(NODE_A, 0, 1), LONG_TTL)).as("first heartbeat").isFalse();
+        assertThat(beat(info(NODE_A, 0, 2), LONG_TTL)).as("while live").isTrue();
+        assertThat(beat(info(NODE_A, 0, 3), shortTtl())).as("while live, shorter").isTrue();
 
         lapse(shortTtl(), () -> !registry.liveNodes().contains(NODE_A));
 
-        assertThat(registry.heartbeat(info(NODE_A, 0, 4), LONG_TTL)).as("after lapse").isFalse();
+        assertThat(beat(info(NODE_A, 0, 4), LONG_TTL)).as("after lapse").isFalse();
         assertThat(registry.liveNodes()).containsExactly(NODE_A);
     }
 
     @Test
+    void renewalNeverRecreatesALapsedLease() {
+        LeaseToken first = LeaseToken.random();
+        registry.acquire(info(NODE_A, 0, 1), first, shortTtl());
+        lapse(shortTtl(), () -> !registry.liveNodes().contains(NODE_A));
+
+        assertThat(registry.renew(info(NODE_A, 0, 2), first, LONG_TTL)).as("renewal after the lapse").isFalse();
+        assertThat(registry.liveNodes()).as("still dead until the node acquires a new lease").isEmpty();
+        // Even if the answer above was lost, asking again says the same.
+        assertThat(registry.renew(info(NODE_A, 0, 3), first, LONG_TTL)).as("renewal asked again").isFalse();
+
+        LeaseToken second = LeaseToken.random();
+        registry.acquire(info(NODE_A, 0, 4), second, LONG_TTL);
+        assertThat(registry.liveNodes()).containsExactly(NODE_A);
+        assertThat(registry.renew(info(NODE_A, 0, 5), second, LONG_TTL)).as("renewal of the new lease").isTrue();
+        assertThat(registry.renew(info(NODE_A, 0, 6), first, LONG_TTL)).as("renewal of an older holding").isFalse();
+    }
+
+    @Test
     void liveNodesExcludesExpiredLeases() {
-        registry.heartbeat(info(NODE_A, 1, 1), LONG_TTL);
-        registry.heartbeat(info(NODE_B, 1, 1), shortTtl());
+        beat(info(NODE_A, 1, 1), LONG_TTL);
+        beat(info(NODE_B, 1, 1), shortTtl());
         assertThat(registry.liveNodes()).containsExactlyInAnyOrder(NODE_A, NODE_B);
 
         lapse(shortTtl(), () -> registry.liveNodes().equals(Set.of(NODE_A)));
@@ -71,29 +98,29 @@ public abstract class NodeRegistryContract {
 
     @Test
     void knownNodesHoldTheLastHeartbeat() {
-        registry.heartbeat(info(NODE_A, 1, 1_000), LONG_TTL);
-        registry.heartbeat(info(NODE_A, 42, 2_000), LONG_TTL);
-        registry.heartbeat(info(NODE_B, 7, 1_500), LONG_TTL);
+        beat(info(NODE_A, 1, 1_000), LONG_TTL);
+        beat(info(NODE_A, 42, 2_000), LONG_TTL);
+        beat(info(NODE_B, 7, 1_500), LONG_TTL);
 
         assertThat(registry.knownNodes()).containsExactlyInAnyOrder(info(NODE_A, 42, 2_000), info(NODE_B, 7, 1_500));
     }
 
     @Test
     void leaveEndsTheLeaseButKeepsTheNodeKnown() {
-        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
-        registry.heartbeat(info(NODE_B, 3, 1), LONG_TTL);
+        beat(info(NODE_A, 3, 1), LONG_TTL);
+        beat(info(NODE_B, 3, 1), LONG_TTL);
 
         registry.leave(NODE_A);
 
         assertThat(registry.liveNodes()).containsExactly(NODE_B);
         assertThat(registry.knownNodes()).extracting(NodeInfo::id).containsExactlyInAnyOrder(NODE_A, NODE_B);
-        assertThat(registry.heartbeat(info(NODE_A, 0, 2), LONG_TTL)).as("heartbeat after leave").isFalse();
+        assertThat(beat(info(NODE_A, 0, 2), LONG_TTL)).as("heartbeat after leave").isFalse();
     }
 
     @Test
     void forgetIfDeadRemovesADeadNodeEntirely() {
-        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
-        registry.heartbeat(info(NODE_B, 3, 1), LONG_TTL);
+        beat(info(NODE_A, 3, 1), LONG_TTL);
+        beat(info(NODE_B, 3, 1), LONG_TTL);
         registry.leave(NODE_A);
 
         assertThat(registry.forgetIfDead(info(NODE_A, 3, 1))).isTrue();
@@ -104,7 +131,7 @@ public abstract class NodeRegistryContract {
 
     @Test
     void forgetIfDeadKeepsALiveNode() {
-        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
+        beat(info(NODE_A, 3, 1), LONG_TTL);
 
         assertThat(registry.forgetIfDead(info(NODE_A, 3, 1))).isFalse();
 
@@ -114,10 +141,10 @@ public abstract class NodeRegistryContract {
 
     @Test
     void forgetIfDeadKeepsANodeThatHeartbeatSinceItWasSeen() {
-        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
+        beat(info(NODE_A, 3, 1), LONG_TTL);
         registry.leave(NODE_A);
         NodeInfo seen = registry.knownNodes().get(0);
-        registry.heartbeat(info(NODE_A, 0, 2), shortTtl()); // came back, then lapsed again
+        beat(info(NODE_A, 0, 2), shortTtl()); // came back, then lapsed again
         lapse(shortTtl(), () -> registry.liveNodes().isEmpty());
 
         assertThat(registry.forgetIfDead(seen)).isFalse();
@@ -127,14 +154,14 @@ public abstract class NodeRegistryContract {
 
     @Test
     void evictEndsALiveLeaseAndTheNextHeartbeatReportsTheLapse() {
-        registry.heartbeat(info(NODE_A, 3, 1), LONG_TTL);
-        registry.heartbeat(info(NODE_B, 3, 1), LONG_TTL);
+        beat(info(NODE_A, 3, 1), LONG_TTL);
+        beat(info(NODE_B, 3, 1), LONG_TTL);
 
         assertThat(registry.evict(NODE_A)).isTrue();
 
         assertThat(registry.liveNodes()).containsExactly(NODE_B);
         assertThat(registry.knownNodes()).extracting(NodeInfo::id).containsExactlyInAnyOrder(NODE_A, NODE_B);
-        assertThat(registry.heartbeat(info(NODE_A, 3, 2), LONG_TTL)).as("heartbeat after eviction").isFalse();
+        assertThat(beat(info(NODE_A, 3, 2), LONG_TTL)).as("heartbeat after eviction").isFalse();
     }
 
     @Test
@@ -148,7 +175,7 @@ public abstract class NodeRegistryContract {
 
     @Test
     void heartbeatRejectsTtlUnderOneMillisecond() {
-        assertThatThrownBy(() -> registry.heartbeat(info(NODE_A, 0, 1), Duration.ZERO))
+        assertThatThrownBy(() -> beat(info(NODE_A, 0, 1), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ttl");
         assertThat(registry.knownNodes()).isEmpty();

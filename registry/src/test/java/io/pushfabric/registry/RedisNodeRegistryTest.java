@@ -43,21 +43,22 @@ class RedisNodeRegistryTest extends NodeRegistryContract {
     }
 
     @Test
-    void leaseIsReadableJsonWithTheHeartbeatTtl() {
-        registry.heartbeat(info(NODE_A, 5, 1_234), Duration.ofSeconds(20));
+    void leaseHoldsItsTokenWithTheHeartbeatTtlAndTheNodeIsKnownAsReadableJson() {
+        LeaseToken token = new LeaseToken("token-1");
+        registry.acquire(info(NODE_A, 5, 1_234), token, Duration.ofSeconds(20));
 
         String lease = redisson.<String>getBucket(keys.prefix() + "lease:{node-a}", StringCodec.INSTANCE).get();
-        assertThat(lease).isEqualTo("{\"id\":\"node-a\",\"address\":\"node-a.internal:8080\","
-                + "\"startedAt\":1700000000000,\"sessions\":5,\"heartbeatAt\":1234}");
+        assertThat(lease).isEqualTo("token-1");
         assertThat(redisson.getBucket(keys.lease(NODE_A), StringCodec.INSTANCE).remainTimeToLive())
                 .isBetween(1L, 20_000L);
         assertThat(redisson.<String, String>getMap(keys.prefix() + "nodes", StringCodec.INSTANCE).get("node-a"))
-                .isEqualTo(lease);
+                .isEqualTo("{\"id\":\"node-a\",\"address\":\"node-a.internal:8080\","
+                        + "\"startedAt\":1700000000000,\"sessions\":5,\"heartbeatAt\":1234}");
     }
 
     @Test
     void unreadableKnownNodeIsSkipped() {
-        registry.heartbeat(info(NODE_A, 5, 1), LONG_TTL);
+        beat(info(NODE_A, 5, 1), LONG_TTL);
         redisson.<String, String>getMap(keys.nodes(), StringCodec.INSTANCE).put("node-x", "not json");
 
         assertThat(registry.knownNodes()).containsExactly(info(NODE_A, 5, 1));

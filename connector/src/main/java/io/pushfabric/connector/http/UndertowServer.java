@@ -126,6 +126,11 @@ public final class UndertowServer implements AutoCloseable {
             text(exchange, StatusCodes.SERVICE_UNAVAILABLE, "{\"error\":\"draining\"}\n");
             return;
         }
+        if (!ready.getAsBoolean()) {
+            // Fenced (lease lapsed, rejoin not yet visible to dispatchers) or cut off from Redis or Kafka.
+            text(exchange, StatusCodes.SERVICE_UNAVAILABLE, "{\"error\":\"not_ready\"}\n");
+            return;
+        }
         String token = null;
         String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {

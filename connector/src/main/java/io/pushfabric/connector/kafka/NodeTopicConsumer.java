@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -79,6 +80,12 @@ public final class NodeTopicConsumer implements Runnable {
                     records = consumer.poll(Duration.ofMillis(200));
                 } catch (WakeupException e) {
                     break;
+                } catch (OffsetOutOfRangeException e) {
+                    // The topic was deleted (a janitor, while this node's lease had lapsed) and created anew: every
+                    // record of the new topic is newer than what we read, and the node fenced itself meanwhile.
+                    LOG.warn("{} restarted below our position; reading it from its beginning", partition);
+                    consumer.seekToBeginning(List.of(partition));
+                    continue;
                 } catch (KafkaException e) {
                     LOG.warn("Polling {} failed, retrying: {}", partition, e.toString());
                     continue;

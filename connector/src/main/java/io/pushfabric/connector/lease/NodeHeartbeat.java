@@ -1,6 +1,7 @@
 package io.pushfabric.connector.lease;
 
 import io.pushfabric.contracts.NodeId;
+import io.pushfabric.registry.LeaseToken;
 import io.pushfabric.registry.NodeInfo;
 import io.pushfabric.registry.NodeRegistry;
 import java.time.Clock;
@@ -10,12 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node's lease alive. When a refresh finds that the lease had lapsed (a long GC pause, a
- * network cut to Redis), dispatchers stopped routing here for a while, so the sessions may have missed
- * messages: {@code onFenced} runs, and the node makes its clients resume elsewhere or here with their
- * cursors.
+ * Keeps this node's lease alive. A renewal only renews the lease this node holds (its {@link LeaseToken});
+ * when it finds none (a long GC pause or SIGSTOP, Redis unreachable or restarted, a dispatcher evicted the
+ * node), dispatchers stopped routing here for a while and the sessions may have missed messages: it says
+ * {@link Renewal#LAPSED}, the node fences itself, and it has no lease until {@link #acquire} gets a new one.
+ * Dispatchers therefore never see this node live again while a session that missed something is open.
  */
-public final class NodeHeartbeat implements Runnable {
+public final class NodeHeartbeat {
     private static final Logger LOG = LoggerFactory.getLogger(NodeHeartbeat.class);
 
     private final NodeRegistry registry;
@@ -24,48 +26,70 @@ public final class NodeHeartbeat implements Runnable {
     private final long startedAt;
     private final Duration ttl;
     private final IntSupplier sessions;
-    private final Runnable onFenced;
     private final Clock clock;
-    private volatile long lastSuccessAt;
+    /** The lease this node holds; null while it has none (before the first acquire, and after a lapse). */
+    private volatile LeaseToken held;
+    private volatile long renewedAt;
 
     public NodeHeartbeat(NodeRegistry registry, NodeId node, String address, Duration ttl, IntSupplier sessions,
-                         Runnable onFenced, Clock clock) {
+                         Clock clock) {
         this.registry = registry;
         this.node = node;
         this.address = address;
         this.ttl = ttl;
         this.sessions = sessions;
-        this.onFenced = onFenced;
         this.clock = clock;
         this.startedAt = clock.millis();
     }
 
-    /** The first lease; call once before the node is announced. */
+    /** Creates a new lease for this node; call only while no session can miss anything (fenced, or at start). */
     public void acquire() {
-        registry.heartbeat(info(), ttl);
-        lastSuccessAt = clock.millis();
+        long sentAt = clock.millis();
+        LeaseToken fresh = LeaseToken.random();
+        registry.acquire(info(), fresh, ttl);
+        renewedAt = sentAt; // Redis started the TTL after we sent, so this errs on the safe side
+        held = fresh;
     }
 
-    /** True while the last refresh happened within the TTL. */
+    /** True while this node holds a lease renewed within the TTL. */
     public boolean holdsLease() {
-        return clock.millis() - lastSuccessAt < ttl.toMillis();
+        return held != null && clock.millis() - renewedAt < ttl.toMillis();
     }
 
-    @Override
-    public void run() {
+    /** What a renewal found. */
+    public enum Renewal {
+        /** The lease was live and is renewed. */
+        RENEWED,
+        /** The lease had lapsed: the node must fence itself; it holds no lease from now on. */
+        LAPSED,
+        /** Redis did not answer; the next renewal tells. */
+        FAILED,
+        /** The node holds no lease (fenced, or not joined yet): nothing to renew. */
+        NONE_HELD
+    }
+
+    public Renewal renew() {
+        LeaseToken mine = held;
+        if (mine == null) {
+            return Renewal.NONE_HELD;
+        }
         try {
-            boolean wasLive = registry.heartbeat(info(), ttl);
-            lastSuccessAt = clock.millis();
-            if (!wasLive) {
-                LOG.warn("Lease of node {} had lapsed; sessions may have missed deliveries and will resume", node);
-                onFenced.run();
+            long sentAt = clock.millis();
+            if (registry.renew(info(), mine, ttl)) {
+                renewedAt = sentAt;
+                return Renewal.RENEWED;
             }
+            held = null;
+            LOG.warn("Lease of node {} had lapsed; sessions may have missed deliveries and will resume", node);
+            return Renewal.LAPSED;
         } catch (RuntimeException e) {
             LOG.warn("Lease refresh failed: {}", e.toString());
+            return Renewal.FAILED;
         }
     }
 
     public void leave() {
+        held = null;
         try {
             registry.leave(node);
         } catch (RuntimeException e) {

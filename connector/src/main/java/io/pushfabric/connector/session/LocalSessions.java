@@ -1,5 +1,6 @@
 package io.pushfabric.connector.session;
 
+import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.Delivery;
 import io.pushfabric.contracts.UserId;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.function.Supplier;
 /**
  * The sessions this node holds, by user. Broadcasts and attaches are ordered by one lock, so a session
  * attached while a broadcast is being handed out either gets it (it was in the snapshot) or has a fence
- * above it (it was attached after), never neither.
+ * above it (it was attached after), never neither. The same lock orders attaches with fencing: a session is
+ * either closed by {@link #fence} or attached after the node joined again, with the new broadcast fence.
  */
 public final class LocalSessions {
     private final ConcurrentHashMap<UserId, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
@@ -18,13 +20,34 @@ public final class LocalSessions {
     private final Object broadcastLock = new Object();
     private int broadcastPartition = -1;
     private long broadcastNext;
+    private boolean admitting;
 
-    /** Set once at start from the node's own {@code node-joined} marker on the broadcast partition. */
+    /**
+     * Admits sessions, fenced on the broadcast partition at {@code nextOffset} or later: at start and after
+     * each rejoin, from the node's own {@code node-joined} marker on the broadcast partition.
+     */
     public void startBroadcastsAt(int partition, long nextOffset) {
         synchronized (broadcastLock) {
             broadcastPartition = partition;
             broadcastNext = Math.max(broadcastNext, nextOffset);
+            admitting = true;
         }
+    }
+
+    /**
+     * The node lost its lease: stops admitting sessions until {@link #startBroadcastsAt} and closes every
+     * open one with 4001, so its client resumes with its cursor. @return how many sessions were closed
+     */
+    public int fence() {
+        List<ClientSession> open;
+        synchronized (broadcastLock) {
+            admitting = false;
+            open = List.copyOf(all);
+        }
+        for (ClientSession s : open) {
+            s.close(CloseCodes.NODE_FENCED, "node lease lapsed; resume with your cursor");
+        }
+        return open.size();
     }
 
     public int broadcastPartition() {
@@ -36,9 +59,13 @@ public final class LocalSessions {
     /**
      * Adds the session, fencing it on the broadcast partition at the first broadcast this node has not
      * yet handed out. @return that fence
+     * @throws NodeFencedException while the node is fenced (or has not joined yet)
      */
     long attach(ClientSession session) {
         synchronized (broadcastLock) {
+            if (!admitting) {
+                throw new NodeFencedException();
+            }
             session.raiseFence(broadcastPartition, broadcastNext);
             all.add(session);
             // Add inside compute: a concurrent detach of the user's last session cannot drop this set.

@@ -83,7 +83,11 @@ public final class SessionLifecycle {
                 // Write the frames on a session thread: never on Kafka's producer I/O thread (marker acks)
                 // or a replay worker, which must stay free for the next session in a reconnect storm.
                 .whenCompleteAsync((welcome, error) -> {
-                    if (error != null) {
+                    if (error != null && error.getCause() instanceof NodeFencedException) {
+                        LOG.debug("Not opening {}: the node is fenced", session);
+                        session.close(CloseCodes.NODE_FENCED, "node lease lapsed; resume with your cursor");
+                        closed(session);
+                    } else if (error != null) {
                         LOG.warn("Could not open {}: {}", session, error.toString());
                         session.close(CloseCodes.INTERNAL_ERROR, "session setup failed");
                         closed(session);

@@ -7,8 +7,10 @@ import io.pushfabric.contracts.UserId;
 import io.pushfabric.registry.ClusterLock;
 import io.pushfabric.registry.InMemoryNodeRegistry;
 import io.pushfabric.registry.InMemoryRouteRegistry;
+import io.pushfabric.registry.LeaseToken;
 import io.pushfabric.registry.MutableClock;
 import io.pushfabric.registry.NodeInfo;
+import io.pushfabric.registry.NodeLeases;
 import io.pushfabric.registry.NodeRegistry;
 import io.pushfabric.registry.SessionRoute;
 import java.time.Duration;
@@ -32,6 +34,7 @@ class NodeJanitorTest {
 
     private final MutableClock clock = new MutableClock();
     private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry(clock);
+    private final NodeLeases leases = new NodeLeases(nodes);
     private final InMemoryRouteRegistry routes = new InMemoryRouteRegistry();
     private final List<NodeId> deletedTopics = new ArrayList<>();
 
@@ -43,7 +46,7 @@ class NodeJanitorTest {
     }
 
     private boolean heartbeat(NodeId node, long startedAt) {
-        return nodes.heartbeat(new NodeInfo(node, node.value() + ":8080", startedAt, 1, clock.millis()), LEASE);
+        return leases.beat(new NodeInfo(node, node.value() + ":8080", startedAt, 1, clock.millis()), LEASE);
     }
 
     @BeforeEach
@@ -98,8 +101,13 @@ class NodeJanitorTest {
         }
 
         @Override
-        public boolean heartbeat(NodeInfo node, Duration ttl) {
-            return delegate.heartbeat(node, ttl);
+        public boolean renew(NodeInfo node, LeaseToken held, Duration ttl) {
+            return delegate.renew(node, held, ttl);
+        }
+
+        @Override
+        public void acquire(NodeInfo node, LeaseToken fresh, Duration ttl) {
+            delegate.acquire(node, fresh, ttl);
         }
 
         @Override

@@ -18,6 +18,7 @@ import io.pushfabric.registry.InMemoryNodeRegistry;
 import io.pushfabric.registry.InMemoryRouteRegistry;
 import io.pushfabric.registry.MutableClock;
 import io.pushfabric.registry.NodeInfo;
+import io.pushfabric.registry.NodeLeases;
 import io.pushfabric.registry.SessionRoute;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,6 +39,7 @@ class BatchDispatcherTest {
     private final MutableClock clock = new MutableClock();
     private final InMemoryRouteRegistry routes = new InMemoryRouteRegistry();
     private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry(clock);
+    private final NodeLeases leases = new NodeLeases(nodes);
     private final PushRequestCodec codec = new PushRequestCodec();
     private final DispatchMetrics metrics = new DispatchMetrics(new SimpleMeterRegistry(), clock);
     private final RouteResolver resolver = new RouteResolver(routes, nodes,
@@ -56,7 +58,7 @@ class BatchDispatcherTest {
     }
 
     private void live(NodeId node) {
-        nodes.heartbeat(new NodeInfo(node, node.value() + ":8080", 0L, 0, clock.millis()), LEASE);
+        leases.beat(new NodeInfo(node, node.value() + ":8080", 0L, 0, clock.millis()), LEASE);
     }
 
     private void connect(UserId user, NodeId node) {
@@ -201,7 +203,7 @@ class BatchDispatcherTest {
         assertThat(sink.offsetsAt(B)).isEmpty();
         assertThat(nodes.liveNodes()).as("B's lease evicted: its sessions resume elsewhere").containsExactly(A);
         assertThat(metrics.fenced.count()).isEqualTo(1);
-        assertThat(nodes.heartbeat(new NodeInfo(B, "b:8080", 0L, 0, clock.millis()), LEASE))
+        assertThat(leases.beat(new NodeInfo(B, "b:8080", 0L, 0, clock.millis()), LEASE))
                 .as("B learns of the fence at its next heartbeat").isFalse();
     }
 

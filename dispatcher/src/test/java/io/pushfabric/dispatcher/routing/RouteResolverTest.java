@@ -8,6 +8,7 @@ import io.pushfabric.contracts.UserId;
 import io.pushfabric.registry.InMemoryNodeRegistry;
 import io.pushfabric.registry.MutableClock;
 import io.pushfabric.registry.InMemoryRouteRegistry;
+import io.pushfabric.registry.LeaseToken;
 import io.pushfabric.registry.NodeInfo;
 import io.pushfabric.registry.SessionRoute;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class RouteResolverTest {
     private final RouteResolver resolver = resolver(1_000);
 
     private void live(NodeId node) {
-        nodes.heartbeat(new NodeInfo(node, node.value() + ":8080", 0L, 0, clock.millis()), LEASE);
+        nodes.acquire(new NodeInfo(node, node.value() + ":8080", 0L, 0, clock.millis()), LeaseToken.random(), LEASE);
     }
 
     private void connect(UserId user, NodeId node) {

@@ -1,0 +1,75 @@
+package io.pushfabric.e2e;
+
+import io.pushfabric.contracts.frames.ServerFrame;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What each client got against what it should have got: lost (not received, and no {@code recovered:false}
+ * told the client so), duplicated (seen again after dedupe by id), out of order (a message below one already
+ * received on the same partition), resumes and resumes not recovered with their reasons.
+ */
+record Ledger(int clients, int expected, int lost, int lostAfterNotRecovered, int duplicates, int outOfOrder,
+              int resumes, int notRecovered, Map<String, Integer> notRecoveredReasons) {
+
+    /** @param expected each user's message ids, in publication order */
+    static Ledger of(Collection<ResilientClient> clients, Map<String, List<String>> expected) {
+        int total = 0;
+        int lost = 0;
+        int lostExcused = 0;
+        int duplicates = 0;
+        int outOfOrder = 0;
+        int resumes = 0;
+        int notRecovered = 0;
+        Map<String, Integer> reasons = new TreeMap<>();
+        for (ResilientClient c : clients) {
+            List<ServerFrame.Push> received = c.received();
+            Set<String> got = new HashSet<>();
+            Map<Integer, Long> highest = new HashMap<>();
+            for (ServerFrame.Push p : received) {
+                got.add(p.position().id());
+                Long before = highest.put(p.position().partition(), p.position().offset());
+                if (before != null && before > p.position().offset()) {
+                    outOfOrder++;
+                    highest.put(p.position().partition(), before);
+                }
+            }
+            List<ServerFrame.Welcome> welcomes = c.welcomes();
+            boolean toldToResync = false;
+            for (int i = 1; i < welcomes.size(); i++) {
+                resumes++;
+                if (!welcomes.get(i).recovered()) {
+                    notRecovered++;
+                    toldToResync = true;
+                    reasons.merge(String.valueOf(welcomes.get(i).reason()), 1, Integer::sum);
+                }
+            }
+            for (String id : expected.getOrDefault(c.user(), List.of())) {
+                total++;
+                if (!got.contains(id)) {
+                    if (toldToResync) {
+                        lostExcused++;
+                    } else {
+                        lost++;
+                    }
+                }
+            }
+            duplicates += c.duplicates();
+        }
+        return new Ledger(clients.size(), total, lost, lostExcused, duplicates, outOfOrder, resumes, notRecovered,
+                reasons);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%d clients, %d expected deliveries: %d lost, %d missed after recovered:false, "
+                        + "%d duplicates dropped by id, %d out of order, %d resumes, %d not recovered %s",
+                clients, expected, lost, lostAfterNotRecovered, duplicates, outOfOrder, resumes, notRecovered,
+                notRecoveredReasons);
+    }
+}
