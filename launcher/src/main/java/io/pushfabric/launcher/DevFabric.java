@@ -117,7 +117,7 @@ public final class DevFabric implements AutoCloseable {
             SimpleMeterRegistry dispatcherMeters = new SimpleMeterRegistry();
             DispatcherApp dispatcher = DispatcherApp.start(dispatcherConfig, dispatcherMeters, clock);
             running.push(dispatcher);
-            StatusServer status = new StatusServer(dispatcherPort, dispatcher::isRunning,
+            StatusServer status = new StatusServer(LOOPBACK, dispatcherPort, dispatcher::isRunning,
                     dispatcher::isReady, dispatcherMeters::getMetersAsString);
             status.start();
             running.push(status);
