@@ -8,6 +8,7 @@ import io.pushfabric.connector.kafka.KafkaMarkerLog;
 import io.pushfabric.connector.kafka.KafkaReplayReader;
 import io.pushfabric.connector.kafka.NodeTopicConsumer;
 import io.pushfabric.connector.lease.NodeHeartbeat;
+import io.pushfabric.connector.limits.EdgeLimits;
 import io.pushfabric.connector.session.ClientSession;
 import io.pushfabric.connector.session.LocalSessions;
 import io.pushfabric.connector.session.RequestsTopic;
@@ -158,7 +159,7 @@ public final class ConnectorApp implements AutoCloseable {
                     config.session(), metrics, clock, sessionExecutor);
 
             UndertowServer server = new UndertowServer(config.webSocket(), new JwtAuthenticator(config.auth(), clock),
-                    lifecycle, metrics, () -> heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000,
+                    EdgeLimits.create(config.limits(), meters, clock), lifecycle, metrics, () -> heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000,
                     metricsText, scheduler);
             SessionDrain drainer = new SessionDrain(sessions, scheduler, clock);
             Duration maxLifetime = config.drain().maxLifetime();

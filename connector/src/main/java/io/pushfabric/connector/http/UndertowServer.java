@@ -1,14 +1,15 @@
 package io.pushfabric.connector.http;
 
 import io.pushfabric.connector.auth.JwtAuthenticator;
+import io.pushfabric.connector.limits.ConnectionSlots;
+import io.pushfabric.connector.limits.EdgeLimits;
+import io.pushfabric.connector.limits.Refusal;
+import io.pushfabric.connector.limits.UpgradeGate;
 import io.pushfabric.connector.session.ClientSession;
 import io.pushfabric.connector.session.SessionLifecycle;
 import io.pushfabric.connector.session.SessionMetrics;
 import io.pushfabric.contracts.UserId;
-import io.pushfabric.contracts.frames.BadFrameException;
-import io.pushfabric.contracts.frames.ClientFrame;
 import io.pushfabric.contracts.frames.FrameCodec;
-import io.pushfabric.contracts.frames.ServerFrame;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
@@ -18,9 +19,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
-import io.undertow.websockets.core.AbstractReceiveListener;
-import io.undertow.websockets.core.BufferedBinaryMessage;
-import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.InetSocketAddress;
@@ -45,9 +43,11 @@ public final class UndertowServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UndertowServer.class);
     private static final AttachmentKey<UserId> USER = AttachmentKey.create(UserId.class);
     private static final AttachmentKey<String> CURSOR = AttachmentKey.create(String.class);
+    private static final AttachmentKey<ConnectionSlots.Slot> SLOT = AttachmentKey.create(ConnectionSlots.Slot.class);
 
     private final WebSocketSettings settings;
     private final JwtAuthenticator auth;
+    private final EdgeLimits limits;
     private final SessionLifecycle lifecycle;
     private final SessionMetrics metrics;
     private final BooleanSupplier ready;
@@ -59,11 +59,12 @@ public final class UndertowServer implements AutoCloseable {
     private volatile boolean acceptingUpgrades = true;
     private ScheduledFuture<?> pinger;
 
-    public UndertowServer(WebSocketSettings settings, JwtAuthenticator auth, SessionLifecycle lifecycle,
-                          SessionMetrics metrics, BooleanSupplier ready, Supplier<String> metricsText,
-                          ScheduledExecutorService scheduler) {
+    public UndertowServer(WebSocketSettings settings, JwtAuthenticator auth, EdgeLimits limits,
+                          SessionLifecycle lifecycle, SessionMetrics metrics, BooleanSupplier ready,
+                          Supplier<String> metricsText, ScheduledExecutorService scheduler) {
         this.settings = settings;
         this.auth = auth;
+        this.limits = limits;
         this.lifecycle = lifecycle;
         this.metrics = metrics;
         this.ready = ready;
@@ -75,7 +76,9 @@ public final class UndertowServer implements AutoCloseable {
                 .addExactPath("/healthz", exchange -> text(exchange, StatusCodes.OK, "ok\n"))
                 .addExactPath("/readyz", exchange -> {
                     boolean ok = ready.getAsBoolean() && acceptingUpgrades;
-                    text(exchange, ok ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, ok ? "ready\n" : "not ready\n");
+                    Refusal.Reason shedding = ok ? limits.gate().notReadyReason() : null;
+                    String body = !ok ? "not ready\n" : shedding != null ? shedding.tag() + "\n" : "ready\n";
+                    text(exchange, ok && shedding == null ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
                 })
                 .addExactPath("/metrics", exchange -> text(exchange, StatusCodes.OK, metricsText.get()));
         this.undertow = Undertow.builder()
@@ -105,10 +108,6 @@ public final class UndertowServer implements AutoCloseable {
         acceptingUpgrades = false;
     }
 
-    public int openSockets() {
-        return sockets.size();
-    }
-
     @Override
     public void close() {
         acceptingUpgrades = false;
@@ -120,9 +119,24 @@ public final class UndertowServer implements AutoCloseable {
 
     private void authenticate(HttpServerExchange exchange, HttpHandler next) throws Exception {
         if (!acceptingUpgrades) {
-            text(exchange, StatusCodes.SERVICE_UNAVAILABLE, "{\"error\":\"draining\"}\n");
+            refuse(exchange, limits.gate().draining());
             return;
         }
+        String address = limits.addresses().of(exchange.getSourceAddress().getAddress(),
+                exchange.getRequestHeaders().getFirst(Headers.X_FORWARDED_FOR));
+        UpgradeGate.Entry entry = limits.gate().enter(address);
+        if (entry.refusal() != null) {
+            refuse(exchange, entry.refusal());
+            return;
+        }
+        ConnectionSlots.Slot slot = entry.slot();
+        // Held until the connection closes; an upgrade that ends in anything but 101 gives it back here.
+        exchange.addExchangeCompleteListener((ex, nextListener) -> {
+            if (ex.getStatusCode() != StatusCodes.SWITCHING_PROTOCOLS) {
+                slot.release();
+            }
+            nextListener.proceed();
+        });
         String token = null;
         String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -139,7 +153,13 @@ public final class UndertowServer implements AutoCloseable {
                     "{\"error\":\"unauthorized\",\"reason\":\"" + result.failure().name().toLowerCase() + "\"}\n");
             return;
         }
+        Refusal refusal = limits.gate().admit(slot, result.user());
+        if (refusal != null) {
+            refuse(exchange, refusal);
+            return;
+        }
         exchange.putAttachment(USER, result.user());
+        exchange.putAttachment(SLOT, slot);
         String cursor = queryParam(exchange, "cursor");
         if (cursor != null) {
             exchange.putAttachment(CURSOR, cursor);
@@ -153,11 +173,13 @@ public final class UndertowServer implements AutoCloseable {
         channel.setIdleTimeout(settings.idleTimeout().toMillis());
         sockets.add(socket);
         ClientSession session = lifecycle.open(user, exchange.getAttachment(CURSOR), socket);
+        ConnectionSlots.Slot slot = exchange.getAttachment(SLOT);
         channel.addCloseTask(ch -> {
+            slot.release();
             sockets.remove(socket);
             lifecycle.closed(session);
         });
-        channel.getReceiveSetter().set(new ClientFrames(session));
+        channel.getReceiveSetter().set(new ClientFrames(session, frames, limits.frames()));
         channel.resumeReceives();
     }
 
@@ -171,36 +193,12 @@ public final class UndertowServer implements AutoCloseable {
         }
     }
 
-    /** What a client may send: ping frames. Anything else gets an error frame; the session stays. */
-    private final class ClientFrames extends AbstractReceiveListener {
-        private final ClientSession session;
-
-        ClientFrames(ClientSession session) {
-            this.session = session;
+    private static void refuse(HttpServerExchange exchange, Refusal refusal) {
+        LOG.debug("Refused upgrade from {}: {}", exchange.getSourceAddress(), refusal.reason().tag());
+        if (refusal.retryAfterSeconds() > 0) {
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, refusal.retryAfterSeconds());
         }
-
-        @Override
-        protected long getMaxTextBufferSize() {
-            return FrameCodec.MAX_CLIENT_FRAME_CHARS * 4L;
-        }
-
-        @Override
-        protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
-            try {
-                ClientFrame frame = frames.decodeClient(message.getData());
-                if (frame instanceof ClientFrame.Ping) {
-                    session.sendControl(frames.encode(new ServerFrame.Pong()));
-                }
-            } catch (BadFrameException e) {
-                session.sendControl(frames.encode(new ServerFrame.Error("bad_frame", e.getMessage())));
-            }
-        }
-
-        @Override
-        protected void onFullBinaryMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
-            message.getData().free();
-            session.sendControl(frames.encode(new ServerFrame.Error("bad_frame", "binary frames are not supported")));
-        }
+        text(exchange, refusal.reason().status(), "{\"error\":\"" + refusal.reason().tag() + "\"}\n");
     }
 
     private static String queryParam(HttpServerExchange exchange, String name) {

@@ -82,13 +82,4 @@ final class UndertowSession implements FrameSink {
             WebSockets.sendPing(PING.duplicate(), channel, null);
         }
     }
-
-    /** Drops the TCP connection without a close frame (used after a close handshake timed out). */
-    void abort() {
-        IoUtils.safeClose(channel);
-    }
-
-    boolean isOpen() {
-        return channel.isOpen();
-    }
 }
