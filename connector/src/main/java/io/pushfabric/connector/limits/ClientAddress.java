@@ -10,9 +10,9 @@ import java.util.Set;
  * the client and prove nothing).
  */
 public final class ClientAddress {
-    private final Set<InetAddress> trustedProxies;
+    private final Set<AddressRange> trustedProxies;
 
-    public ClientAddress(Set<InetAddress> trustedProxies) {
+    public ClientAddress(Set<AddressRange> trustedProxies) {
         this.trustedProxies = Set.copyOf(trustedProxies);
     }
 
@@ -21,7 +21,7 @@ public final class ClientAddress {
      * @param forwardedFor  the {@code X-Forwarded-For} header, or null
      */
     public String of(InetAddress peer, String forwardedFor) {
-        if (forwardedFor == null || !trustedProxies.contains(peer)) {
+        if (forwardedFor == null || !trusted(peer)) {
             return peer.getHostAddress();
         }
         String[] hops = forwardedFor.split(",");
@@ -31,10 +31,19 @@ public final class ClientAddress {
             if (address == null) {
                 return hop.isEmpty() ? peer.getHostAddress() : hop; // garbage: count it as its own client
             }
-            if (!trustedProxies.contains(address)) {
+            if (!trusted(address)) {
                 return address.getHostAddress();
             }
         }
         return peer.getHostAddress(); // only proxies: the request started at one of them
+    }
+
+    private boolean trusted(InetAddress address) {
+        for (AddressRange range : trustedProxies) {
+            if (range.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

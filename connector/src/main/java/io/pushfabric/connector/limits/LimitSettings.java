@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * @param connectsPerAddressPerMinute {@code PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE} (default 600): upgrades one
  *                                    source address may start per minute on this node
  * @param trustedProxies              {@code PUSH_TRUSTED_PROXIES} (default none): comma-separated IP addresses
- *                                    of load balancers whose {@code X-Forwarded-For} names the client
+ *                                    or CIDR ranges of load balancers whose {@code X-Forwarded-For} names the client
  * @param clientFramesPerSecond       {@code PUSH_CLIENT_FRAMES_PER_SECOND} (default 20): frames (text, binary,
  *                                    ping) one connection may send per second; past it the connection closes 1008
  * @param memoryShedPercent           {@code PUSH_MEMORY_SHED_PERCENT} (default 90): when the old generation
@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  */
 public record LimitSettings(int maxClientFrameBytes, int maxConnections, int maxSessionsPerUser,
                             int connectsPerUserPerMinute, int connectsPerAddressPerMinute,
-                            Set<InetAddress> trustedProxies, int clientFramesPerSecond, int memoryShedPercent) {
+                            Set<AddressRange> trustedProxies, int clientFramesPerSecond, int memoryShedPercent) {
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
     public LimitSettings {
@@ -63,14 +63,14 @@ public record LimitSettings(int maxClientFrameBytes, int maxConnections, int max
                 env.integer("PUSH_MEMORY_SHED_PERCENT", 90, 1, 100));
     }
 
-    /** Parses IP literals only: a host name here would mean a DNS lookup at start and trust in DNS. */
-    static Set<InetAddress> addresses(String variable, String list) {
+    /** Parses IP literals and ranges only: a host name here would mean a DNS lookup at start and trust in DNS. */
+    static Set<AddressRange> addresses(String variable, String list) {
         return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(s -> {
-            InetAddress address = literal(s);
-            if (address == null) {
-                throw new ConfigException(variable + " must list IP addresses, not \"" + s + "\"");
+            AddressRange range = AddressRange.parse(s);
+            if (range == null) {
+                throw new ConfigException(variable + " must list IP addresses or CIDR ranges, not \"" + s + "\"");
             }
-            return address;
+            return range;
         }).collect(Collectors.toUnmodifiableSet());
     }
 

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ClientAddressTest {
     private static final InetAddress PROXY = LimitSettings.literal("10.0.0.1");
     private static final InetAddress STRANGER = LimitSettings.literal("203.0.113.9");
-    private final ClientAddress addresses = new ClientAddress(Set.of(PROXY, LimitSettings.literal("10.0.0.2")));
+    private final ClientAddress addresses = new ClientAddress(Set.of(AddressRange.parse("10.0.0.1"),
+            AddressRange.parse("10.0.0.2")));
 
     @Test
     void anUntrustedPeerIsTheClientWhateverItsHeaderSays() {
@@ -24,6 +25,13 @@ class ClientAddressTest {
     @Test
     void aTrustedProxyWithoutHeaderIsItsOwnClient() {
         assertThat(addresses.of(PROXY, null)).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void aTrustedRangeCoversEveryBalancerInIt() {
+        ClientAddress behindRange = new ClientAddress(Set.of(AddressRange.parse("10.1.0.0/20")));
+        assertThat(behindRange.of(LimitSettings.literal("10.1.15.200"), "198.51.100.7, 10.1.3.4")).isEqualTo("198.51.100.7");
+        assertThat(behindRange.of(LimitSettings.literal("10.1.16.1"), "198.51.100.7")).isEqualTo("10.1.16.1");
     }
 
     @Test

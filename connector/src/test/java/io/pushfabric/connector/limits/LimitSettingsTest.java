@@ -19,8 +19,11 @@ class LimitSettingsTest {
 
     @Test
     void trustedProxiesAreIpAddresses() {
-        assertThat(LimitSettings.fromEnv(new Env(Map.of("PUSH_TRUSTED_PROXIES", "10.0.0.1, ::1"))).trustedProxies())
-                .containsExactlyInAnyOrder(LimitSettings.literal("10.0.0.1"), LimitSettings.literal("0:0:0:0:0:0:0:1"));
+        assertThat(LimitSettings.fromEnv(new Env(Map.of("PUSH_TRUSTED_PROXIES", "10.0.0.1, ::1, 172.16.0.0/12")))
+                .trustedProxies()).extracting(AddressRange::toString)
+                .containsExactlyInAnyOrder("10.0.0.1/32", "0:0:0:0:0:0:0:1/128", "172.16.0.0/12");
+        assertThatThrownBy(() -> LimitSettings.fromEnv(new Env(Map.of("PUSH_TRUSTED_PROXIES", "10.0.0.0/33"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("10.0.0.0/33");
         assertThatThrownBy(() -> LimitSettings.fromEnv(new Env(Map.of("PUSH_TRUSTED_PROXIES", "lb.example.com"))))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("PUSH_TRUSTED_PROXIES")
                 .hasMessageContaining("lb.example.com");
