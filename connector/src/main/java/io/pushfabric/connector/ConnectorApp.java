@@ -9,6 +9,7 @@ import io.pushfabric.connector.kafka.KafkaReplayReader;
 import io.pushfabric.connector.kafka.NodeTopicConsumer;
 import io.pushfabric.connector.lease.NodeHeartbeat;
 import io.pushfabric.connector.lease.NodeRejoin;
+import io.pushfabric.connector.limits.EdgeLimits;
 import io.pushfabric.connector.session.ClientSession;
 import io.pushfabric.connector.session.LocalSessions;
 import io.pushfabric.connector.session.RequestsTopic;
@@ -158,8 +159,8 @@ public final class ConnectorApp implements AutoCloseable {
                     config.session(), metrics, clock, sessionExecutor);
 
             UndertowServer server = new UndertowServer(config.webSocket(), new JwtAuthenticator(config.auth(), clock),
-                    lifecycle, metrics, () -> isReady(heartbeat, membership, nodeConsumer), metricsText, scheduler,
-                    clock);
+                    EdgeLimits.create(config.limits(), meters, clock), lifecycle, metrics,
+                    () -> isReady(heartbeat, membership, nodeConsumer), metricsText, scheduler, clock);
             SessionDrain drainer = new SessionDrain(sessions, scheduler, clock);
             Duration maxLifetime = config.drain().maxLifetime();
             if (!maxLifetime.isZero()) {

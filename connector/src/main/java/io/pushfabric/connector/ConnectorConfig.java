@@ -3,6 +3,7 @@ package io.pushfabric.connector;
 import io.pushfabric.connector.auth.AuthSettings;
 import io.pushfabric.connector.http.WebSocketSettings;
 import io.pushfabric.connector.kafka.ReplaySettings;
+import io.pushfabric.connector.limits.LimitSettings;
 import io.pushfabric.connector.session.DrainSettings;
 import io.pushfabric.connector.session.SessionSettings;
 import io.pushfabric.contracts.NodeId;
@@ -24,7 +25,7 @@ import java.util.Objects;
 public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocketSettings webSocket,
                               KafkaSettings kafka, RedisSettings redis, AuthSettings auth, SessionSettings session,
                               ReplaySettings replay, DrainSettings drain, LeaseSettings lease,
-                              TopicSettings topicSettings) {
+                              TopicSettings topicSettings, LimitSettings limits) {
 
     /**
      * @param ttl       {@code PUSH_LEASE_TTL_MS} (default 10000): a node silent this long is dead for routing
@@ -52,6 +53,7 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
 
     public ConnectorConfig {
         Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(limits, "limits");
     }
 
     public static ConnectorConfig fromEnv(Map<String, String> vars) {
@@ -72,7 +74,8 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                         env.millis("PUSH_HEARTBEAT_MS", Duration.ofSeconds(3), Duration.ofMillis(100))),
                 new TopicSettings(env.integer("PUSH_REQUESTS_PARTITIONS", 12, 1, 10_000),
                         env.integer("PUSH_TOPIC_REPLICATION", 0, 0, 32),
-                        env.millis("PUSH_NODE_TOPIC_RETENTION_MS", Duration.ofHours(1), Duration.ofMinutes(1))));
+                        env.millis("PUSH_NODE_TOPIC_RETENTION_MS", Duration.ofHours(1), Duration.ofMinutes(1))),
+                LimitSettings.fromEnv(env));
     }
 
     private static String hostName() {
@@ -88,6 +91,6 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
         return "node=" + nodeId + " advertised=" + advertisedAddress + " " + webSocket + " kafka="
                 + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " " + auth + " " + session
-                + " " + replay + " " + drain + " " + lease;
+                + " " + replay + " " + drain + " " + lease + " " + limits;
     }
 }

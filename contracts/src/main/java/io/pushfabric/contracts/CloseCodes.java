@@ -3,7 +3,7 @@ package io.pushfabric.contracts;
 /**
  * Every WebSocket close code pushfabric sends, in one place. 1000-1015 are RFC 6455's; pushfabric's own
  * codes sit in 4000-4099, and every one of them means: reconnect, with the cursor, after a
- * backoff with full jitter. A refused upgrade is an HTTP status (401), not a close code.
+ * backoff with full jitter. A refused upgrade is an HTTP status (401, 429, 503), not a close code.
  */
 public final class CloseCodes {
     /** Normal closure, e.g. the client asked. */
@@ -12,6 +12,10 @@ public final class CloseCodes {
     public static final int GOING_AWAY = 1001;
     /** The node is draining or restarting; reconnect with the cursor after the advised delay. */
     public static final int SERVICE_RESTART = 1012;
+    /** The client sent frames faster than {@code PUSH_CLIENT_FRAMES_PER_SECOND}; reconnect, slower. */
+    public static final int POLICY_VIOLATION = 1008;
+    /** The client sent a message larger than {@code PUSH_MAX_CLIENT_FRAME_BYTES}; do not resend it. */
+    public static final int MESSAGE_TOO_BIG = 1009;
     /** Unexpected server error; reconnect with the cursor, with backoff. */
     public static final int INTERNAL_ERROR = 1011;
 

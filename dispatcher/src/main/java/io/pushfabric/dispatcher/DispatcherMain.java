@@ -34,7 +34,7 @@ public final class DispatcherMain {
         new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(meters);
         // Bind the status port before anything else: a dispatcher without health endpoints must not run.
         java.util.concurrent.atomic.AtomicReference<DispatcherApp> running = new java.util.concurrent.atomic.AtomicReference<>();
-        StatusServer status = new StatusServer(config.httpPort(),
+        StatusServer status = new StatusServer("0.0.0.0", config.httpPort(),
                 () -> running.get() != null && running.get().isRunning(),
                 () -> running.get() != null && running.get().isReady(), meters::scrape);
         status.start();

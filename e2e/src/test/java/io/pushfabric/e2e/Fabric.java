@@ -37,6 +37,7 @@ final class Fabric implements AutoCloseable {
     final Map<String, String> env;
     private final List<ConnectorApp> connectors = new ArrayList<>();
     private final List<DispatcherApp> dispatchers = new ArrayList<>();
+    private final Map<Integer, SimpleMeterRegistry> connectorMeters = new HashMap<>();
     private final TokenIssuer tokens;
     final HttpClient http = HttpClient.newHttpClient();
     private PushPublisher publisher;
@@ -85,10 +86,17 @@ final class Fabric implements AutoCloseable {
     }
 
     ConnectorApp startConnector(int index) {
+        return startConnector(index, Map.of());
+    }
+
+    /** @param extra settings of this connector only, over the fabric's */
+    ConnectorApp startConnector(int index, Map<String, String> extra) {
         Map<String, String> vars = new HashMap<>(env);
         vars.put("PUSH_NODE_ID", nodeId(index));
-        ConnectorApp app = ConnectorApp.start(ConnectorConfig.fromEnv(vars), new SimpleMeterRegistry(), () -> "",
-                Clock.systemUTC());
+        vars.putAll(extra);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ConnectorApp app = ConnectorApp.start(ConnectorConfig.fromEnv(vars), meters, () -> "", Clock.systemUTC());
+        connectorMeters.put(index, meters);
         while (connectors.size() <= index) {
             connectors.add(null);
         }
@@ -104,6 +112,11 @@ final class Fabric implements AutoCloseable {
 
     ConnectorApp connector(int index) {
         return connectors.get(index);
+    }
+
+    /** The meters of the connector started last at {@code index}. */
+    SimpleMeterRegistry connectorMeters(int index) {
+        return connectorMeters.get(index);
     }
 
     List<DispatcherApp> dispatchers() {

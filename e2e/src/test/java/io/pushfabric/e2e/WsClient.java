@@ -43,12 +43,21 @@ final class WsClient implements WebSocket.Listener {
     /** @param listener sees every frame; @param onClosed runs once when the socket closes or fails */
     static CompletableFuture<WsClient> connect(HttpClient http, String wsUrl, String token, String cursor,
                                                java.util.function.Consumer<ServerFrame> listener, Runnable onClosed) {
+        return connect(http, wsUrl, token, cursor, java.util.Map.of(), listener, onClosed);
+    }
+
+    /** @param headers extra upgrade request headers, e.g. what a proxy would add */
+    static CompletableFuture<WsClient> connect(HttpClient http, String wsUrl, String token, String cursor,
+                                               java.util.Map<String, String> headers,
+                                               java.util.function.Consumer<ServerFrame> listener, Runnable onClosed) {
         StringBuilder url = new StringBuilder(wsUrl).append("?access_token=").append(token);
         if (cursor != null) {
             url.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
         }
         WsClient client = new WsClient(listener, onClosed);
-        return http.newWebSocketBuilder().buildAsync(URI.create(url.toString()), client).thenApply(ws -> {
+        WebSocket.Builder builder = http.newWebSocketBuilder();
+        headers.forEach(builder::header);
+        return builder.buildAsync(URI.create(url.toString()), client).thenApply(ws -> {
             client.socket = ws;
             return client;
         });
@@ -147,6 +156,10 @@ final class WsClient implements WebSocket.Listener {
 
     void send(String text) {
         socket.sendText(text, true).join();
+    }
+
+    void sendBinary(java.nio.ByteBuffer data) {
+        socket.sendBinary(data, true).join();
     }
 
     void close() {

@@ -54,6 +54,7 @@ public final class DevFabric implements AutoCloseable {
     /** Validity of the tokens the dev page gets from {@code /api/token}. */
     public static final Duration PAGE_TOKEN_VALIDITY = Duration.ofHours(1);
     private static final String LOOPBACK = "127.0.0.1";
+    private static final String ONE_MACHINE_CONNECTS_PER_MINUTE = "1000000";
     private static final Duration DISPATCHER_ASSIGNMENT_WAIT = Duration.ofSeconds(30);
 
     private final Deque<AutoCloseable> running;
@@ -103,7 +104,10 @@ public final class DevFabric implements AutoCloseable {
             RedisServerProcess redis = RedisServerProcess.start(choosePort("Redis", options.redisPort(), notes));
             running.push(redis);
 
+            // Every dev client comes from this machine, so a per-address connect rate would count them all as
+            // one: lift it (the per-user rate and the other limits keep their defaults).
             Map<String, String> common = Map.of(
+                    "PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", ONE_MACHINE_CONNECTS_PER_MINUTE,
                     "PUSH_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
                     "PUSH_REDIS", redis.uri(),
                     "PUSH_REDIS_PREFIX", REDIS_KEY_PREFIX,
@@ -117,7 +121,7 @@ public final class DevFabric implements AutoCloseable {
             SimpleMeterRegistry dispatcherMeters = new SimpleMeterRegistry();
             DispatcherApp dispatcher = DispatcherApp.start(dispatcherConfig, dispatcherMeters, clock);
             running.push(dispatcher);
-            StatusServer status = new StatusServer(dispatcherPort, dispatcher::isRunning,
+            StatusServer status = new StatusServer(LOOPBACK, dispatcherPort, dispatcher::isRunning,
                     dispatcher::isReady, dispatcherMeters::getMetersAsString);
             status.start();
             running.push(status);

@@ -99,6 +99,56 @@ class DevFabricTest {
     }
 
     @Test
+    void frontTakesABurstOfAThousandConcurrentUpgrades() throws Exception {
+        int burst = 1_000;
+        java.util.List<java.util.concurrent.CompletableFuture<WebSocket>> opening = new java.util.ArrayList<>();
+        java.util.concurrent.CountDownLatch welcomed = new java.util.concurrent.CountDownLatch(burst);
+        for (int i = 0; i < burst; i++) {
+            String token = fabric.token(UserId.of("burst-" + i), Duration.ofMinutes(5));
+            opening.add(http.newWebSocketBuilder()
+                    .buildAsync(URI.create(fabric.webSocketUri() + "?access_token=" + token), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                            if (data.toString().contains("\"welcome\"")) {
+                                welcomed.countDown();
+                            }
+                            return null;
+                        }
+                    }).toCompletableFuture());
+        }
+        java.util.List<Integer> refused = new java.util.ArrayList<>();
+        try {
+            for (java.util.concurrent.CompletableFuture<WebSocket> f : opening) {
+                try {
+                    f.get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    refused.add(e.getCause() instanceof WebSocketHandshakeException h ? h.getResponse().statusCode() : -1);
+                }
+            }
+            assertThat(refused).as("upgrades refused by the front").isEmpty();
+            assertThat(welcomed.await(60, TimeUnit.SECONDS)).as("every session welcomed").isTrue();
+        } finally {
+            opening.stream().filter(f -> !f.isCompletedExceptionally()).forEach(f -> f.join().abort());
+        }
+    }
+
+    @Test
+    void dispatcherStatusServerListensOnLoopbackOnly() throws Exception {
+        int port = fabric.dispatcherStatusUri().getPort();
+        try (java.net.Socket loopback = new java.net.Socket("127.0.0.1", port)) {
+            assertThat(loopback.isConnected()).isTrue();
+        }
+        java.util.List<java.net.InetAddress> external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                .stream().flatMap(java.net.NetworkInterface::inetAddresses)
+                .filter(a -> !a.isLoopbackAddress() && a instanceof java.net.Inet4Address).toList();
+        org.junit.jupiter.api.Assumptions.assumeFalse(external.isEmpty(), "this machine has no non-loopback IPv4 address");
+        for (java.net.InetAddress address : external) {
+            assertThat(catchThrowable(() -> new java.net.Socket(address, port).close()))
+                    .as("connect to %s:%d", address, port).isInstanceOf(java.net.ConnectException.class);
+        }
+    }
+
+    @Test
     void upgradeWithoutAValidTokenGets401ThroughTheFront() {
         assertThat(handshakeStatus(fabric.webSocketUri())).isEqualTo(401);
         String foreign = new TokenIssuer(

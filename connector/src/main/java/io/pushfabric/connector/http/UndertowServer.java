@@ -1,14 +1,15 @@
 package io.pushfabric.connector.http;
 
 import io.pushfabric.connector.auth.JwtAuthenticator;
+import io.pushfabric.connector.limits.ConnectionSlots;
+import io.pushfabric.connector.limits.EdgeLimits;
+import io.pushfabric.connector.limits.Refusal;
+import io.pushfabric.connector.limits.UpgradeGate;
 import io.pushfabric.connector.session.ClientSession;
 import io.pushfabric.connector.session.SessionLifecycle;
 import io.pushfabric.connector.session.SessionMetrics;
 import io.pushfabric.contracts.UserId;
-import io.pushfabric.contracts.frames.BadFrameException;
-import io.pushfabric.contracts.frames.ClientFrame;
 import io.pushfabric.contracts.frames.FrameCodec;
-import io.pushfabric.contracts.frames.ServerFrame;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
@@ -18,9 +19,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
-import io.undertow.websockets.core.AbstractReceiveListener;
-import io.undertow.websockets.core.BufferedBinaryMessage;
-import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.InetSocketAddress;
@@ -46,9 +44,11 @@ public final class UndertowServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UndertowServer.class);
     private static final AttachmentKey<UserId> USER = AttachmentKey.create(UserId.class);
     private static final AttachmentKey<String> CURSOR = AttachmentKey.create(String.class);
+    private static final AttachmentKey<ConnectionSlots.Slot> SLOT = AttachmentKey.create(ConnectionSlots.Slot.class);
 
     private final WebSocketSettings settings;
     private final JwtAuthenticator auth;
+    private final EdgeLimits limits;
     private final SessionLifecycle lifecycle;
     private final SessionMetrics metrics;
     private final BooleanSupplier ready;
@@ -61,11 +61,12 @@ public final class UndertowServer implements AutoCloseable {
     private volatile boolean acceptingUpgrades = true;
     private ScheduledFuture<?> pinger;
 
-    public UndertowServer(WebSocketSettings settings, JwtAuthenticator auth, SessionLifecycle lifecycle,
-                          SessionMetrics metrics, BooleanSupplier ready, Supplier<String> metricsText,
-                          ScheduledExecutorService scheduler, Clock clock) {
+    public UndertowServer(WebSocketSettings settings, JwtAuthenticator auth, EdgeLimits limits,
+                          SessionLifecycle lifecycle, SessionMetrics metrics, BooleanSupplier ready,
+                          Supplier<String> metricsText, ScheduledExecutorService scheduler, Clock clock) {
         this.settings = settings;
         this.auth = auth;
+        this.limits = limits;
         this.lifecycle = lifecycle;
         this.metrics = metrics;
         this.ready = ready;
@@ -78,7 +79,9 @@ public final class UndertowServer implements AutoCloseable {
                 .addExactPath("/healthz", exchange -> text(exchange, StatusCodes.OK, "ok\n"))
                 .addExactPath("/readyz", exchange -> {
                     boolean ok = ready.getAsBoolean() && acceptingUpgrades;
-                    text(exchange, ok ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, ok ? "ready\n" : "not ready\n");
+                    Refusal.Reason shedding = ok ? limits.gate().notReadyReason() : null;
+                    String body = !ok ? "not ready\n" : shedding != null ? shedding.tag() + "\n" : "ready\n";
+                    text(exchange, ok && shedding == null ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
                 })
                 .addExactPath("/metrics", exchange -> text(exchange, StatusCodes.OK, metricsText.get()));
         this.undertow = Undertow.builder()
@@ -108,10 +111,6 @@ public final class UndertowServer implements AutoCloseable {
         acceptingUpgrades = false;
     }
 
-    public int openSockets() {
-        return sockets.size();
-    }
-
     @Override
     public void close() {
         acceptingUpgrades = false;
@@ -123,14 +122,28 @@ public final class UndertowServer implements AutoCloseable {
 
     private void authenticate(HttpServerExchange exchange, HttpHandler next) throws Exception {
         if (!acceptingUpgrades) {
-            text(exchange, StatusCodes.SERVICE_UNAVAILABLE, "{\"error\":\"draining\"}\n");
+            refuse(exchange, limits.gate().draining());
             return;
         }
         if (!ready.getAsBoolean()) {
-            // Fenced (lease lapsed, rejoin not yet visible to dispatchers) or cut off from Redis or Kafka.
-            text(exchange, StatusCodes.SERVICE_UNAVAILABLE, "{\"error\":\"not_ready\"}\n");
+            refuse(exchange, limits.gate().notReady());
             return;
         }
+        String address = limits.addresses().of(exchange.getSourceAddress().getAddress(),
+                exchange.getRequestHeaders().getFirst(Headers.X_FORWARDED_FOR));
+        UpgradeGate.Entry entry = limits.gate().enter(address);
+        if (entry.refusal() != null) {
+            refuse(exchange, entry.refusal());
+            return;
+        }
+        ConnectionSlots.Slot slot = entry.slot();
+        // Held until the connection closes; an upgrade that ends in anything but 101 gives it back here.
+        exchange.addExchangeCompleteListener((ex, nextListener) -> {
+            if (ex.getStatusCode() != StatusCodes.SWITCHING_PROTOCOLS) {
+                slot.release();
+            }
+            nextListener.proceed();
+        });
         String token = null;
         String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -147,7 +160,13 @@ public final class UndertowServer implements AutoCloseable {
                     "{\"error\":\"unauthorized\",\"reason\":\"" + result.failure().name().toLowerCase() + "\"}\n");
             return;
         }
+        Refusal refusal = limits.gate().admit(slot, result.user());
+        if (refusal != null) {
+            refuse(exchange, refusal);
+            return;
+        }
         exchange.putAttachment(USER, result.user());
+        exchange.putAttachment(SLOT, slot);
         String cursor = queryParam(exchange, "cursor");
         if (cursor != null) {
             exchange.putAttachment(CURSOR, cursor);
@@ -160,11 +179,13 @@ public final class UndertowServer implements AutoCloseable {
         UndertowSession socket = new UndertowSession(channel, settings.sendQueueLimit(), clock.millis());
         sockets.add(socket);
         ClientSession session = lifecycle.open(user, exchange.getAttachment(CURSOR), socket);
+        ConnectionSlots.Slot slot = exchange.getAttachment(SLOT);
         channel.addCloseTask(ch -> {
+            slot.release();
             sockets.remove(socket);
             lifecycle.closed(session);
         });
-        channel.getReceiveSetter().set(new ClientFrames(session, socket));
+        channel.getReceiveSetter().set(new ClientFrames(session, socket, frames, limits.frames(), clock));
         channel.resumeReceives();
     }
 
@@ -190,44 +211,12 @@ public final class UndertowServer implements AutoCloseable {
         }
     }
 
-    /** What a client may send: ping frames. Anything else gets an error frame; the session stays. */
-    private final class ClientFrames extends AbstractReceiveListener {
-        private final ClientSession session;
-        private final UndertowSession socket;
-
-        ClientFrames(ClientSession session, UndertowSession socket) {
-            this.session = session;
-            this.socket = socket;
+    private static void refuse(HttpServerExchange exchange, Refusal refusal) {
+        LOG.debug("Refused upgrade from {}: {}", exchange.getSourceAddress(), refusal.reason().tag());
+        if (refusal.retryAfterSeconds() > 0) {
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, refusal.retryAfterSeconds());
         }
-
-        @Override
-        public void handleEvent(WebSocketChannel channel) {
-            socket.received(clock.millis());
-            super.handleEvent(channel);
-        }
-
-        @Override
-        protected long getMaxTextBufferSize() {
-            return FrameCodec.MAX_CLIENT_FRAME_CHARS * 4L;
-        }
-
-        @Override
-        protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
-            try {
-                ClientFrame frame = frames.decodeClient(message.getData());
-                if (frame instanceof ClientFrame.Ping) {
-                    session.sendControl(frames.encode(new ServerFrame.Pong()));
-                }
-            } catch (BadFrameException e) {
-                session.sendControl(frames.encode(new ServerFrame.Error("bad_frame", e.getMessage())));
-            }
-        }
-
-        @Override
-        protected void onFullBinaryMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
-            message.getData().free();
-            session.sendControl(frames.encode(new ServerFrame.Error("bad_frame", "binary frames are not supported")));
-        }
+        text(exchange, refusal.reason().status(), "{\"error\":\"" + refusal.reason().tag() + "\"}\n");
     }
 
     private static String queryParam(HttpServerExchange exchange, String name) {

@@ -136,8 +136,4 @@ final class UndertowSession implements FrameSink {
         close(CloseCodes.IDLE_TIMEOUT, "idle timeout");
         return true;
     }
-
-    boolean isOpen() {
-        return channel.isOpen();
-    }
 }

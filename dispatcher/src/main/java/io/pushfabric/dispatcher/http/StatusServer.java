@@ -14,11 +14,12 @@ import java.util.function.Supplier;
 public final class StatusServer implements AutoCloseable {
     private final HttpServer server;
 
-    public StatusServer(int port, BooleanSupplier alive, BooleanSupplier ready, Supplier<String> metrics) {
+    /** @param host the interface to bind, e.g. {@code 0.0.0.0} for all or {@code 127.0.0.1} for this machine only */
+    public StatusServer(String host, int port, BooleanSupplier alive, BooleanSupplier ready, Supplier<String> metrics) {
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 64);
+            server = HttpServer.create(new InetSocketAddress(host, port), 64);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on port " + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         server.createContext("/healthz", ex -> reply(ex, alive.getAsBoolean(), "ok\n", "dead\n"));
         server.createContext("/readyz", ex -> reply(ex, ready.getAsBoolean(), "ready\n", "not ready\n"));

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
 public final class UndertowFront implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UndertowFront.class);
     private static final String PAGE = "/web/index.html";
+    /** Backend connections per connector and front I/O thread: 2 threads x 2 connectors x 512 = 2,048 at once. */
+    private static final int CONNECTIONS_PER_IO_THREAD = 512;
+    /** Requests that wait for a backend connection, per connector and I/O thread, before the front answers 503. */
+    private static final int QUEUED_PER_IO_THREAD = 1_024;
 
     private final Undertow undertow;
     private final LoadBalancingProxyClient backends;
@@ -52,7 +56,12 @@ public final class UndertowFront implements AutoCloseable {
         if (connectors.isEmpty()) {
             throw new IllegalArgumentException("the front needs at least one connector");
         }
-        LoadBalancingProxyClient backends = new LoadBalancingProxyClient().setConnectionsPerThread(16);
+        // Each upgrade in flight holds a backend connection until the connector answers, and Undertow answers
+        // 503 as soon as every connection is busy and the wait queue is full. Size both for a burst
+        // (a load test, a reconnect wave, a page with many tabs) rather than for steady traffic.
+        LoadBalancingProxyClient backends = new LoadBalancingProxyClient()
+                .setConnectionsPerThread(CONNECTIONS_PER_IO_THREAD)
+                .setMaxQueueSize(QUEUED_PER_IO_THREAD);
         connectors.forEach(backends::addHost);
         HttpHandler proxy = ProxyHandler.builder()
                 .setProxyClient(backends)

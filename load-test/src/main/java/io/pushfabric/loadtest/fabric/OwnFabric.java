@@ -93,6 +93,10 @@ final class OwnFabric implements Fabric {
             common.put("PUSH_JWT_SECRET", secret);
             common.put("PUSH_REQUESTS_PARTITIONS", Integer.toString(spec.partitions()));
             common.put("PUSH_TOPIC_REPLICATION", "1");
+            // Every simulated client connects from this machine: lift the limits meant for strangers on the
+            // internet, so the run measures the fabric, not its abuse limits (--env can set them back).
+            common.put("PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", "10000000");
+            common.put("PUSH_MAX_CONNECTIONS", "10000000");
             common.putAll(spec.env());
 
             ServiceImage dispatcherImage = ServiceImage.resolve("dispatcher", DISPATCHER_MAIN, spec.dispatcherJar(),
