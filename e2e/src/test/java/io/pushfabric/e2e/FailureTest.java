@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 class FailureTest {
     private static final Logger LOG = LoggerFactory.getLogger(FailureTest.class);
 
-    private static List<String> users(String prefix, int n) {
+    static List<String> users(String prefix, int n) {
         List<String> users = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             users.add(prefix + i);
@@ -31,7 +31,7 @@ class FailureTest {
         return users;
     }
 
-    private static List<ResilientClient> connectAll(Fabric fabric, List<String> users, List<String> urls) {
+    static List<ResilientClient> connectAll(Fabric fabric, List<String> users, List<String> urls) {
         List<ResilientClient> clients = new ArrayList<>();
         List<CompletableFuture<WsClient>> connecting = new ArrayList<>();
         for (String user : users) {
@@ -45,7 +45,7 @@ class FailureTest {
     }
 
     /** Every client got every message for its user, each once at first sight, in per-user order. */
-    private static void assertNothingLost(List<ResilientClient> clients, Map<String, List<String>> expected,
+    static void assertNothingLost(List<ResilientClient> clients, Map<String, List<String>> expected,
                                           String scenario) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             int missing = 0;

@@ -69,6 +69,11 @@ public final class DispatchMetrics {
                 .description("Push requests read from push-requests, by outcome").register(registry);
     }
 
+    /** Nodes fenced so far by this dispatcher. */
+    public double fenced() {
+        return fenced.count();
+    }
+
     public double count(String outcome) {
         return switch (outcome) {
             case "routed" -> routed.count();
