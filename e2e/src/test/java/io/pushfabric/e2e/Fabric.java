@@ -8,6 +8,7 @@ import io.pushfabric.connector.auth.TokenIssuer;
 import io.pushfabric.contracts.Topics;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.config.Env;
+import io.pushfabric.contracts.config.ServiceEnv;
 import io.pushfabric.contracts.publish.PushPublisher;
 import io.pushfabric.dispatcher.DispatcherApp;
 import io.pushfabric.dispatcher.DispatcherConfig;
@@ -18,7 +19,6 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,20 +48,18 @@ final class Fabric implements AutoCloseable {
 
     static Fabric start(int connectorCount, int dispatcherCount, Map<String, String> extra) {
         String base = TestInfra.uniqueName("e2e");
-        Map<String, String> env = new HashMap<>();
-        env.put("PUSH_KAFKA_BOOTSTRAP", TestInfra.kafkaBootstrap());
-        env.put("PUSH_REDIS", TestInfra.redisUri());
-        env.put("PUSH_REDIS_PREFIX", base + ":");
-        env.put("PUSH_TOPIC_REQUESTS", base);
-        env.put("PUSH_TOPIC_DLQ", base + ".dlq");
-        env.put("PUSH_TOPIC_NODE_PREFIX", base + ".node.");
-        env.put("PUSH_REQUESTS_PARTITIONS", "6");
-        env.put("PUSH_JWT_SECRET", SECRET);
-        env.put("PUSH_PORT", "0");
-        env.put("PUSH_HTTP_PORT", "0");
-        env.put("PUSH_IO_THREADS", "2");
-        env.put("PUSH_DISPATCHER_GROUP", base + "-dispatchers");
-        env.putAll(extra);
+        Map<String, String> env = ServiceEnv.empty()
+                .kafkaBootstrap(TestInfra.kafkaBootstrap())
+                .redis(TestInfra.redisUri(), base + ":")
+                .topics(Topics.withBase(base))
+                .requestPartitions(6)
+                .jwtSecret(SECRET)
+                .port(0)
+                .httpPort(0)
+                .ioThreads(2)
+                .dispatcherGroup(base + "-dispatchers")
+                .withAll(extra)
+                .toMap();
         Fabric fabric = new Fabric(base, env);
         try {
             for (int i = 0; i < dispatcherCount; i++) {
@@ -82,8 +80,7 @@ final class Fabric implements AutoCloseable {
     }
 
     ConnectorApp startConnector(int index) {
-        Map<String, String> vars = new HashMap<>(env);
-        vars.put("PUSH_NODE_ID", nodeId(index));
+        Map<String, String> vars = ServiceEnv.empty().withAll(env).nodeId(nodeId(index)).toMap();
         ConnectorApp app = ConnectorApp.start(ConnectorConfig.fromEnv(vars), new SimpleMeterRegistry(), () -> "",
                 Clock.systemUTC());
         while (connectors.size() <= index) {
