@@ -9,6 +9,7 @@ import io.pushfabric.contracts.RoutingKeys;
 import io.pushfabric.contracts.Topics;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.config.Env;
+import io.pushfabric.contracts.config.ServiceEnv;
 import io.pushfabric.contracts.publish.PushPublisher;
 import io.pushfabric.dispatcher.DispatcherApp;
 import io.pushfabric.dispatcher.DispatcherConfig;
@@ -52,20 +53,18 @@ final class Fabric implements AutoCloseable {
 
     static Fabric start(int connectorCount, int dispatcherCount, Map<String, String> extra) {
         String base = TestInfra.uniqueName("e2e");
-        Map<String, String> env = new HashMap<>();
-        env.put("PUSH_KAFKA_BOOTSTRAP", TestInfra.kafkaBootstrap());
-        env.put("PUSH_REDIS", TestInfra.redisUri());
-        env.put("PUSH_REDIS_PREFIX", base + ":");
-        env.put("PUSH_TOPIC_REQUESTS", base);
-        env.put("PUSH_TOPIC_DLQ", base + ".dlq");
-        env.put("PUSH_TOPIC_NODE_PREFIX", base + ".node.");
-        env.put("PUSH_REQUESTS_PARTITIONS", "6");
-        env.put("PUSH_JWT_SECRET", SECRET);
-        env.put("PUSH_PORT", "0");
-        env.put("PUSH_HTTP_PORT", "0");
-        env.put("PUSH_IO_THREADS", "2");
-        env.put("PUSH_DISPATCHER_GROUP", base + "-dispatchers");
-        env.putAll(extra);
+        Map<String, String> env = ServiceEnv.empty()
+                .kafkaBootstrap(TestInfra.kafkaBootstrap())
+                .redis(TestInfra.redisUri(), base + ":")
+                .topics(Topics.withBase(base))
+                .requestPartitions(6)
+                .jwtSecret(SECRET)
+                .port(0)
+                .httpPort(0)
+                .ioThreads(2)
+                .dispatcherGroup(base + "-dispatchers")
+                .withAll(extra)
+                .toMap();
         Fabric fabric = new Fabric(base, env);
         try {
             for (int i = 0; i < dispatcherCount; i++) {
@@ -91,9 +90,7 @@ final class Fabric implements AutoCloseable {
 
     /** @param extra settings of this connector only, over the fabric's */
     ConnectorApp startConnector(int index, Map<String, String> extra) {
-        Map<String, String> vars = new HashMap<>(env);
-        vars.put("PUSH_NODE_ID", nodeId(index));
-        vars.putAll(extra);
+        Map<String, String> vars = ServiceEnv.empty().withAll(env).nodeId(nodeId(index)).withAll(extra).toMap();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ConnectorApp app = ConnectorApp.start(ConnectorConfig.fromEnv(vars), meters, () -> "", Clock.systemUTC());
         connectorMeters.put(index, meters);

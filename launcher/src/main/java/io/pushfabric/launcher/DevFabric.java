@@ -8,6 +8,7 @@ import io.pushfabric.connector.auth.TokenIssuer;
 import io.pushfabric.contracts.Topics;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.config.Env;
+import io.pushfabric.contracts.config.ServiceEnv;
 import io.pushfabric.contracts.publish.PushPublisher;
 import io.pushfabric.dispatcher.DispatcherApp;
 import io.pushfabric.dispatcher.DispatcherConfig;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,18 +106,16 @@ public final class DevFabric implements AutoCloseable {
 
             // Every dev client comes from this machine, so a per-address connect rate would count them all as
             // one: lift it (the per-user rate and the other limits keep their defaults).
-            Map<String, String> common = Map.of(
-                    "PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", ONE_MACHINE_CONNECTS_PER_MINUTE,
-                    "PUSH_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
-                    "PUSH_REDIS", redis.uri(),
-                    "PUSH_REDIS_PREFIX", REDIS_KEY_PREFIX,
-                    "PUSH_JWT_SECRET", DEV_ONLY_JWT_SECRET,
-                    "PUSH_REQUESTS_PARTITIONS", Integer.toString(REQUEST_PARTITIONS),
-                    "PUSH_TOPIC_REPLICATION", "1");
+            ServiceEnv common = ServiceEnv.empty()
+                    .kafkaBootstrap(kafka.bootstrapServers())
+                    .redis(redis.uri(), REDIS_KEY_PREFIX)
+                    .jwtSecret(DEV_ONLY_JWT_SECRET)
+                    .requestPartitions(REQUEST_PARTITIONS)
+                    .topicReplication(1)
+                    .withAll(Map.of("PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", ONE_MACHINE_CONNECTS_PER_MINUTE));
 
             int dispatcherPort = choosePort("Dispatcher status", options.dispatcherPort(), notes);
-            DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(
-                    with(common, Map.of("PUSH_HTTP_PORT", Integer.toString(dispatcherPort))));
+            DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(common.httpPort(dispatcherPort).toMap());
             SimpleMeterRegistry dispatcherMeters = new SimpleMeterRegistry();
             DispatcherApp dispatcher = DispatcherApp.start(dispatcherConfig, dispatcherMeters, clock);
             running.push(dispatcher);
@@ -144,12 +142,8 @@ public final class DevFabric implements AutoCloseable {
             running.push(front);
 
             for (Map.Entry<String, Integer> node : connectorPorts.entrySet()) {
-                String port = Integer.toString(node.getValue());
-                ConnectorConfig config = ConnectorConfig.fromEnv(with(common, Map.of(
-                        "PUSH_NODE_ID", node.getKey(),
-                        "PUSH_HOST", LOOPBACK,
-                        "PUSH_PORT", port,
-                        "PUSH_ADVERTISED_ADDRESS", LOOPBACK + ":" + port)));
+                ConnectorConfig config = ConnectorConfig.fromEnv(common.nodeId(node.getKey()).host(LOOPBACK)
+                        .port(node.getValue()).advertisedAddress(LOOPBACK + ":" + node.getValue()).toMap());
                 SimpleMeterRegistry meters = new SimpleMeterRegistry();
                 running.push(ConnectorApp.start(config, meters, meters::getMetersAsString, clock));
             }
@@ -259,11 +253,5 @@ public final class DevFabric implements AutoCloseable {
         int port = FreePorts.pick();
         notes.add(what + " port " + preferred + " is taken; using " + port + " instead");
         return port;
-    }
-
-    private static Map<String, String> with(Map<String, String> base, Map<String, String> extra) {
-        Map<String, String> all = new HashMap<>(base);
-        all.putAll(extra);
-        return all;
     }
 }

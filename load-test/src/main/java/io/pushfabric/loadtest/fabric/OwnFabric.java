@@ -1,6 +1,7 @@
 package io.pushfabric.loadtest.fabric;
 
 import io.pushfabric.contracts.Topics;
+import io.pushfabric.contracts.config.ServiceEnv;
 import io.pushfabric.embedded.EmbeddedKafka;
 import io.pushfabric.embedded.RedisServerProcess;
 import io.pushfabric.loadtest.measure.Watched;
@@ -13,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,18 +86,17 @@ final class OwnFabric implements Fabric {
             d.put("redis", "redis-server " + redis.version() + " (pid " + redis.pid() + ")");
 
             String secret = randomSecret();
-            Map<String, String> common = new HashMap<>();
-            common.put("PUSH_KAFKA_BOOTSTRAP", bootstrap);
-            common.put("PUSH_REDIS", redis.uri());
-            common.put("PUSH_REDIS_PREFIX", "lt:");
-            common.put("PUSH_JWT_SECRET", secret);
-            common.put("PUSH_REQUESTS_PARTITIONS", Integer.toString(spec.partitions()));
-            common.put("PUSH_TOPIC_REPLICATION", "1");
-            // Every simulated client connects from this machine: lift the limits meant for strangers on the
-            // internet, so the run measures the fabric, not its abuse limits (--env can set them back).
-            common.put("PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", "10000000");
-            common.put("PUSH_MAX_CONNECTIONS", "10000000");
-            common.putAll(spec.env());
+            ServiceEnv common = ServiceEnv.empty()
+                    .kafkaBootstrap(bootstrap)
+                    .redis(redis.uri(), "lt:")
+                    .jwtSecret(secret)
+                    .requestPartitions(spec.partitions())
+                    .topicReplication(1)
+                    // Every simulated client connects from this machine: lift the limits meant for strangers on
+                    // the internet, so the run measures the fabric, not its abuse limits (--env can set them back).
+                    .withAll(Map.of("PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", "10000000",
+                            "PUSH_MAX_CONNECTIONS", "10000000"))
+                    .withAll(spec.env());
 
             ServiceImage dispatcherImage = ServiceImage.resolve("dispatcher", DISPATCHER_MAIN, spec.dispatcherJar(),
                     spec.launch(), runDir.resolve("jars"));
@@ -105,10 +104,8 @@ final class OwnFabric implements Fabric {
                     spec.launch(), runDir.resolve("jars"));
 
             int statusPort = ListenPorts.pick();
-            Map<String, String> dispatcherEnv = new HashMap<>(common);
-            dispatcherEnv.put("PUSH_HTTP_PORT", Integer.toString(statusPort));
             ServiceProcess dispatcher = ServiceProcess.start("dispatcher",
-                    dispatcherImage.command(spec.dispatcherJvm(), List.of()), dispatcherEnv, logs);
+                    dispatcherImage.command(spec.dispatcherJvm(), List.of()), common.httpPort(statusPort).toMap(), logs);
             running.push(dispatcher);
 
             List<ServiceProcess> connectors = new ArrayList<>();
@@ -116,11 +113,8 @@ final class OwnFabric implements Fabric {
             List<URI> urls = new ArrayList<>();
             for (int i = 0; i < spec.connectors(); i++) {
                 int port = ListenPorts.pick();
-                Map<String, String> env = new HashMap<>(common);
-                env.put("PUSH_NODE_ID", "lt-node-" + i);
-                env.put("PUSH_HOST", "127.0.0.1");
-                env.put("PUSH_PORT", Integer.toString(port));
-                env.put("PUSH_ADVERTISED_ADDRESS", "127.0.0.1:" + port);
+                Map<String, String> env = common.nodeId("lt-node-" + i).host("127.0.0.1").port(port)
+                        .advertisedAddress("127.0.0.1:" + port).toMap();
                 ServiceProcess connector = ServiceProcess.start("connector-" + i,
                         connectorImage.command(spec.connectorJvm(), List.of()), env, logs);
                 running.push(connector);
@@ -144,7 +138,7 @@ final class OwnFabric implements Fabric {
             d.put("redisson", Versions.get("redisson"));
             LOG.info("Fabric ready in {} ms: {} connector(s) at {}, Kafka {}, {}",
                     (System.nanoTime() - started) / 1_000_000, connectors.size(), urls, bootstrap, redis.uri());
-            return new OwnFabric(running, Map.copyOf(common), bootstrap, secret, List.copyOf(urls), List.copyOf(connectors),
+            return new OwnFabric(running, common.toMap(), bootstrap, secret, List.copyOf(urls), List.copyOf(connectors),
                     List.copyOf(processes), d);
         } catch (Exception e) {
             closeAll(running);
