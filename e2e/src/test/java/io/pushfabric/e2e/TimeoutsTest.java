@@ -26,8 +26,9 @@ class TimeoutsTest {
     static void start() {
         // No dispatcher: nothing here needs live delivery, and the records written below stay unread by one.
         fabric = Fabric.start(1, 0, Map.of("PUSH_REPLAY_SCAN_TIMEOUT_MS", "100",
-                "PUSH_PING_INTERVAL_MS", "200",
-                "PUSH_IDLE_TIMEOUT_MS", "1000"));
+                "PUSH_PING_INTERVAL_MS", "250",
+                // Short, yet 8 pings long: a client that answers pings is never near it, even on a busy machine.
+                "PUSH_IDLE_TIMEOUT_MS", "2000"));
     }
 
     @AfterAll
@@ -80,7 +81,7 @@ class TimeoutsTest {
         WsClient client = fabric.connect(0, "chatty-pinger", null);
         await().atMost(Duration.ofSeconds(20)).until(client::isWelcomed);
         // The JDK client answers the server's pings by itself and sends nothing else.
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> !client.isClosed());
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> !client.isClosed());
         client.close();
     }
 }
