@@ -144,8 +144,8 @@ public final class ConnectorApp implements AutoCloseable {
                 joiner.awaitTermination(5, TimeUnit.SECONDS);
                 heartbeat.leave();
             });
-            membership.joinNow();
             scheduler.scheduleAtFixedRate(membership, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
+            membership.joinNow();
 
             KafkaReplayReader replay = new KafkaReplayReader(() -> consumer(config, "replay-" + node), requests,
                     new PushRequestCodec(config.replay().maxPayloadBytes()), redis.dedupe(), config.replay(), clock);

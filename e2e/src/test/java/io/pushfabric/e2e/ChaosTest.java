@@ -169,9 +169,7 @@ class ChaosTest {
             flowFor(Duration.ofSeconds(2));
             stream.stop();
             Map<String, List<String>> expected = stream.expected();
-            await("every message delivered").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> Ledger.of(clients, expected).lost() == 0);
-            Ledger ledger = Ledger.of(clients, expected);
+            Ledger ledger = Ledger.settle(clients, expected, Duration.ofSeconds(30));
             LOG.info("Chaos ledger: {}", ledger);
             clients.forEach(ResilientClient::stop);
             assertThat(ledger.lost()).as("lost: %s", ledger).isZero();

@@ -1,6 +1,9 @@
 package io.pushfabric.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import io.pushfabric.contracts.frames.ServerFrame;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What each client got against what it should have got: lost (not received, and no {@code recovered:false}
@@ -63,6 +67,19 @@ record Ledger(int clients, int expected, int lost, int lostAfterNotRecovered, in
         }
         return new Ledger(clients.size(), total, lost, lostExcused, duplicates, outOfOrder, resumes, notRecovered,
                 reasons);
+    }
+
+    /**
+     * Waits (at most {@code atMost}) until nothing is missing any more, then takes the ledger, so a test
+     * can print it before it asserts, whether or not everything arrived.
+     */
+    static Ledger settle(Collection<ResilientClient> clients, Map<String, List<String>> expected, Duration atMost) {
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> of(clients, expected).lost() == 0);
+        } catch (ConditionTimeoutException e) {
+            // The caller asserts on the ledger, which says what is missing.
+        }
+        return of(clients, expected);
     }
 
     @Override

@@ -68,13 +68,23 @@ public final class NodeRejoin implements Runnable {
         return fenced;
     }
 
-    /** The first join, at start-up, on the caller's thread. @throws RuntimeException when it fails */
+    /**
+     * The first join, at start-up, on the caller's thread; start the heartbeat first, so the new lease is
+     * renewed while the join waits for Kafka. @throws RuntimeException when it fails
+     */
     public void joinNow() {
         int joinOf;
         synchronized (lock) {
+            joining = true; // the heartbeat may already run: it renews, but starts no second join
             joinOf = generation;
         }
-        join(joinOf);
+        try {
+            join(joinOf);
+        } finally {
+            synchronized (lock) {
+                joining = false;
+            }
+        }
     }
 
     @Override

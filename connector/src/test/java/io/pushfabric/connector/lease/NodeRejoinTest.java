@@ -60,6 +60,20 @@ class NodeRejoinTest {
     }
 
     @Test
+    void heartbeatDuringTheFirstJoinRenewsButStartsNoSecondJoin() {
+        duringAnnounce = () -> {
+            duringAnnounce = () -> { };
+            clock.advance(Duration.ofMillis(600));
+            rejoin.run();
+        };
+
+        rejoin.joinNow();
+
+        assertThat(steps).containsExactly("topic live=false", "announce live=true");
+        assertThat(rejoin.isFenced()).isFalse();
+    }
+
+    @Test
     void heartbeatRenewsWithoutRejoining() {
         rejoin.joinNow();
         steps.clear();
