@@ -55,6 +55,15 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
     }
 
     public static ConnectorConfig fromEnv(Map<String, String> vars) {
+        return fromEnv(vars, AuthSettings.fromEnv(new Env(vars)));
+    }
+
+    /** For the connectors {@code ./pushfabric dev} starts on loopback: they may use the public dev secret. */
+    public static ConnectorConfig fromEnvInDevLauncher(Map<String, String> vars) {
+        return fromEnv(vars, AuthSettings.fromEnvInDevLauncher(new Env(vars)));
+    }
+
+    private static ConnectorConfig fromEnv(Map<String, String> vars, AuthSettings auth) {
         Env env = new Env(vars);
         WebSocketSettings ws = WebSocketSettings.fromEnv(env);
         String host = hostName();
@@ -64,7 +73,7 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                 ws,
                 KafkaSettings.fromEnv(env),
                 RedisSettings.fromEnv(env),
-                AuthSettings.fromEnv(env),
+                auth,
                 SessionSettings.fromEnv(env),
                 ReplaySettings.fromEnv(env),
                 DrainSettings.fromEnv(env),
