@@ -14,6 +14,7 @@ import io.pushfabric.connector.session.RequestsTopic;
 import io.pushfabric.connector.session.SessionDrain;
 import io.pushfabric.connector.session.SessionLifecycle;
 import io.pushfabric.connector.session.SessionMetrics;
+import io.pushfabric.connector.session.TokenExpiry;
 import io.pushfabric.contracts.AdminCommand;
 import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.MessagePosition;
@@ -157,8 +158,16 @@ public final class ConnectorApp implements AutoCloseable {
             SessionLifecycle lifecycle = new SessionLifecycle(node, sessions, redis.routes(), markers, replay, topic,
                     config.session(), metrics, clock, sessionExecutor);
 
+            TokenExpiry tokenExpiry = new TokenExpiry(sessions, meters, clock);
+            scheduler.scheduleAtFixedRate(() -> {
+                try {
+                    tokenExpiry.closeExpired();
+                } catch (RuntimeException e) {
+                    LOG.error("Closing sessions with expired tokens failed; retrying in 1 s", e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
             UndertowServer server = new UndertowServer(config.webSocket(), new JwtAuthenticator(config.auth(), clock),
-                    lifecycle, metrics, () -> heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000,
+                    lifecycle, metrics, tokenExpiry, () -> heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000,
                     metricsText, scheduler);
             SessionDrain drainer = new SessionDrain(sessions, scheduler, clock);
             Duration maxLifetime = config.drain().maxLifetime();

@@ -23,6 +23,11 @@ public final class CloseCodes {
     public static final int DISCONNECTED_BY_ADMIN = 4002;
     /** The connection reached its maximum lifetime; reconnect with the cursor. */
     public static final int LIFETIME_EXPIRED = 4003;
+    /**
+     * The session's token expired and no {@code refresh} frame brought a fresh one in time; reconnect with a
+     * fresh token and the cursor.
+     */
+    public static final int TOKEN_EXPIRED = 4004;
 
     private CloseCodes() {
     }

@@ -13,6 +13,7 @@ import io.pushfabric.contracts.UserId;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Locale;
@@ -31,10 +32,13 @@ public final class JwtAuthenticator {
         MISSING, MALFORMED, BAD_ALGORITHM, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED, BAD_CLAIMS
     }
 
-    /** The outcome: either {@code user} and {@code expiresAt}, or {@code failure}. */
-    public record Result(UserId user, Instant expiresAt, Failure failure) {
-        static Result ok(UserId user, Instant expiresAt) {
-            return new Result(user, expiresAt, null);
+    /**
+     * The outcome: either {@code user} and {@code validUntil} (the token's {@code exp} plus the clock skew: the
+     * last instant it is accepted), or {@code failure}.
+     */
+    public record Result(UserId user, Instant validUntil, Failure failure) {
+        static Result ok(UserId user, Instant validUntil) {
+            return new Result(user, validUntil, null);
         }
 
         public static Result refused(Failure failure) {
@@ -57,6 +61,7 @@ public final class JwtAuthenticator {
     }
 
     private final JwtParser parser;
+    private final Duration clockSkew;
 
     public JwtAuthenticator(AuthSettings settings, Clock clock) {
         this(settings, clock, settings.jwksUrl() == null ? null : new JwksKeys(settings));
@@ -66,6 +71,7 @@ public final class JwtAuthenticator {
         SecretKey secret = settings.secret() == null ? null
                 : Keys.hmacShaKeyFor(settings.secret().getBytes(StandardCharsets.UTF_8));
         Set<JwtAlgorithm> allowed = settings.algorithms();
+        this.clockSkew = Duration.ofSeconds((settings.clockSkew().toMillis() + 999) / 1000);
         JwtParserBuilder builder = Jwts.parser()
                 .keyLocator(new LocatorAdapter<Key>() {
                     @Override
@@ -74,7 +80,7 @@ public final class JwtAuthenticator {
                     }
                 })
                 .clock(() -> Date.from(clock.instant()))
-                .clockSkewSeconds((settings.clockSkew().toMillis() + 999) / 1000);
+                .clockSkewSeconds(clockSkew.toSeconds());
         if (settings.issuer() != null) {
             builder.requireIssuer(settings.issuer());
         }
@@ -114,7 +120,7 @@ public final class JwtAuthenticator {
             if (subject == null || claims.getExpiration() == null) {
                 return Result.refused(Failure.BAD_CLAIMS); // a token that never expires is not accepted
             }
-            return Result.ok(new UserId(subject), claims.getExpiration().toInstant());
+            return Result.ok(new UserId(subject), claims.getExpiration().toInstant().plus(clockSkew));
         } catch (Refused e) {
             return Result.refused(e.failure);
         } catch (ExpiredJwtException e) {

@@ -4,6 +4,7 @@ import io.pushfabric.connector.auth.JwtAuthenticator;
 import io.pushfabric.connector.session.ClientSession;
 import io.pushfabric.connector.session.SessionLifecycle;
 import io.pushfabric.connector.session.SessionMetrics;
+import io.pushfabric.connector.session.TokenExpiry;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.frames.BadFrameException;
 import io.pushfabric.contracts.frames.ClientFrame;
@@ -24,6 +25,7 @@ import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.Deque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,7 @@ public final class UndertowServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UndertowServer.class);
     private static final AttachmentKey<UserId> USER = AttachmentKey.create(UserId.class);
     private static final AttachmentKey<String> CURSOR = AttachmentKey.create(String.class);
+    private static final AttachmentKey<Instant> TOKEN_VALID_UNTIL = AttachmentKey.create(Instant.class);
 
     private final WebSocketSettings settings;
     private final JwtAuthenticator auth;
@@ -54,14 +57,15 @@ public final class UndertowServer implements AutoCloseable {
     private final Supplier<String> metricsText;
     private final ScheduledExecutorService scheduler;
     private final FrameCodec frames = new FrameCodec();
+    private final RefreshFrames refreshes;
     private final Set<UndertowSession> sockets = ConcurrentHashMap.newKeySet();
     private final Undertow undertow;
     private volatile boolean acceptingUpgrades = true;
     private ScheduledFuture<?> pinger;
 
     public UndertowServer(WebSocketSettings settings, JwtAuthenticator auth, SessionLifecycle lifecycle,
-                          SessionMetrics metrics, BooleanSupplier ready, Supplier<String> metricsText,
-                          ScheduledExecutorService scheduler) {
+                          SessionMetrics metrics, TokenExpiry tokenExpiry, BooleanSupplier ready,
+                          Supplier<String> metricsText, ScheduledExecutorService scheduler) {
         this.settings = settings;
         this.auth = auth;
         this.lifecycle = lifecycle;
@@ -69,6 +73,7 @@ public final class UndertowServer implements AutoCloseable {
         this.ready = ready;
         this.metricsText = metricsText;
         this.scheduler = scheduler;
+        this.refreshes = new RefreshFrames(auth, tokenExpiry, frames);
         WebSocketProtocolHandshakeHandler handshake = Handlers.websocket(this::onConnect);
         HttpHandler routes = Handlers.path()
                 .addExactPath("/ws", exchange -> authenticate(exchange, handshake))
@@ -140,6 +145,7 @@ public final class UndertowServer implements AutoCloseable {
             return;
         }
         exchange.putAttachment(USER, result.user());
+        exchange.putAttachment(TOKEN_VALID_UNTIL, result.validUntil());
         String cursor = queryParam(exchange, "cursor");
         if (cursor != null) {
             exchange.putAttachment(CURSOR, cursor);
@@ -153,6 +159,7 @@ public final class UndertowServer implements AutoCloseable {
         channel.setIdleTimeout(settings.idleTimeout().toMillis());
         sockets.add(socket);
         ClientSession session = lifecycle.open(user, exchange.getAttachment(CURSOR), socket);
+        session.tokenValidUntil(exchange.getAttachment(TOKEN_VALID_UNTIL).toEpochMilli());
         channel.addCloseTask(ch -> {
             sockets.remove(socket);
             lifecycle.closed(session);
@@ -171,7 +178,7 @@ public final class UndertowServer implements AutoCloseable {
         }
     }
 
-    /** What a client may send: ping frames. Anything else gets an error frame; the session stays. */
+    /** What a client may send: ping and refresh frames. Anything else gets an error frame; the session stays. */
     private final class ClientFrames extends AbstractReceiveListener {
         private final ClientSession session;
 
@@ -190,6 +197,8 @@ public final class UndertowServer implements AutoCloseable {
                 ClientFrame frame = frames.decodeClient(message.getData());
                 if (frame instanceof ClientFrame.Ping) {
                     session.sendControl(frames.encode(new ServerFrame.Pong()));
+                } else if (frame instanceof ClientFrame.Refresh refresh) {
+                    session.sendControl(refreshes.answer(session, refresh.token()));
                 }
             } catch (BadFrameException e) {
                 session.sendControl(frames.encode(new ServerFrame.Error("bad_frame", e.getMessage())));

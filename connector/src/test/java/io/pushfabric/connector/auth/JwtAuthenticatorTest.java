@@ -56,7 +56,7 @@ class JwtAuthenticatorTest {
         Result result = auth.authenticate(issue(SECRET, CLOCK, Duration.ofMinutes(5)));
 
         assertThat(result.isOk()).isTrue();
-        assertThat(result).isEqualTo(new Result(ALICE, NOW.plus(Duration.ofMinutes(5)), null));
+        assertThat(result).isEqualTo(new Result(ALICE, NOW.plus(Duration.ofMinutes(5)).plus(SKEW), null));
     }
 
     @Test
