@@ -23,9 +23,11 @@ import java.util.Set;
  * @param jwksCacheTtl   {@code PUSH_JWKS_CACHE_MS} (default 300000): how long fetched keys are used before a refetch
  * @param jwksMinRefresh {@code PUSH_JWKS_MIN_REFRESH_MS} (default 30000): at most one refetch per this interval,
  *                       however many tokens with an unknown {@code kid} arrive
+ * @param allowedOrigins {@code PUSH_ALLOWED_ORIGINS} (default empty: any): the browser origins allowed to upgrade
  */
 public record AuthSettings(String secret, URI jwksUrl, Set<JwtAlgorithm> algorithms, String issuer, String audience,
-                           Duration clockSkew, Duration jwksCacheTtl, Duration jwksMinRefresh) {
+                           Duration clockSkew, Duration jwksCacheTtl, Duration jwksMinRefresh,
+                           Set<String> allowedOrigins) {
     public static final int MIN_SECRET_BYTES = JwtAlgorithm.HS256.minSecretBytes();
     /**
      * The secret of {@code ./pushfabric dev}, {@code ./pushfabric token} and the load generator's dev mode. It is
@@ -41,6 +43,13 @@ public record AuthSettings(String secret, URI jwksUrl, Set<JwtAlgorithm> algorit
             throw new ConfigException("PUSH_JWT_ALGORITHMS names no algorithm");
         }
         algorithms = Set.copyOf(algorithms);
+        allowedOrigins = Set.copyOf(allowedOrigins);
+        for (String origin : allowedOrigins) {
+            if (!origin.matches("https?://[^/?#\\s]+")) {
+                throw new ConfigException("PUSH_ALLOWED_ORIGINS: '" + origin
+                        + "' is not an origin (scheme://host[:port], e.g. https://app.example.com)");
+            }
+        }
         int secretBytes = secret == null ? 0 : secret.getBytes(StandardCharsets.UTF_8).length;
         for (JwtAlgorithm algorithm : EnumSet.copyOf(algorithms)) {
             if (algorithm.isHmac() && secretBytes < algorithm.minSecretBytes()) {
@@ -57,7 +66,7 @@ public record AuthSettings(String secret, URI jwksUrl, Set<JwtAlgorithm> algorit
     /** HS256 only, with the shared secret: the launcher, the load generator and tests. */
     public AuthSettings(String secret, String issuer, String audience, Duration clockSkew) {
         this(secret, null, Set.of(JwtAlgorithm.HS256), issuer, audience, clockSkew, Duration.ofMinutes(5),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Set.of());
     }
 
     /** For a connector anyone can reach: the public dev secret is refused. */
@@ -95,7 +104,18 @@ public record AuthSettings(String secret, URI jwksUrl, Set<JwtAlgorithm> algorit
                 env.optional("PUSH_JWT_AUDIENCE").orElse(null),
                 env.millis("PUSH_JWT_CLOCK_SKEW_MS", Duration.ofSeconds(30), Duration.ZERO),
                 env.millis("PUSH_JWKS_CACHE_MS", Duration.ofMinutes(5), Duration.ofSeconds(1)),
-                env.millis("PUSH_JWKS_MIN_REFRESH_MS", Duration.ofSeconds(30), Duration.ofMillis(100)));
+                env.millis("PUSH_JWKS_MIN_REFRESH_MS", Duration.ofSeconds(30), Duration.ofMillis(100)),
+                origins(env.string("PUSH_ALLOWED_ORIGINS", "")));
+    }
+
+    private static Set<String> origins(String text) {
+        Set<String> origins = new java.util.LinkedHashSet<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                origins.add(part.trim().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return origins;
     }
 
     private static URI uri(String text) {
@@ -114,6 +134,6 @@ public record AuthSettings(String secret, URI jwksUrl, Set<JwtAlgorithm> algorit
     public String toString() {
         return "AuthSettings[secret=" + (secret == null ? "none" : "****") + ", jwks=" + jwksUrl + ", algorithms="
                 + EnumSet.copyOf(algorithms) + ", issuer=" + issuer + ", audience=" + audience + ", clockSkew="
-                + clockSkew + "]";
+                + clockSkew + ", allowedOrigins=" + (allowedOrigins.isEmpty() ? "any" : allowedOrigins) + "]";
     }
 }

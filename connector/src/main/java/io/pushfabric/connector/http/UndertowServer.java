@@ -58,13 +58,15 @@ public final class UndertowServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final FrameCodec frames = new FrameCodec();
     private final RefreshFrames refreshes;
+    private final OriginCheck origins;
     private final Set<UndertowSession> sockets = ConcurrentHashMap.newKeySet();
     private final Undertow undertow;
     private volatile boolean acceptingUpgrades = true;
     private ScheduledFuture<?> pinger;
 
     public UndertowServer(WebSocketSettings settings, JwtAuthenticator auth, SessionLifecycle lifecycle,
-                          SessionMetrics metrics, TokenExpiry tokenExpiry, BooleanSupplier ready,
+                          Set<String> allowedOrigins, SessionMetrics metrics, TokenExpiry tokenExpiry,
+                          BooleanSupplier ready,
                           Supplier<String> metricsText, ScheduledExecutorService scheduler) {
         this.settings = settings;
         this.auth = auth;
@@ -74,6 +76,7 @@ public final class UndertowServer implements AutoCloseable {
         this.metricsText = metricsText;
         this.scheduler = scheduler;
         this.refreshes = new RefreshFrames(auth, tokenExpiry, frames);
+        this.origins = new OriginCheck(allowedOrigins);
         WebSocketProtocolHandshakeHandler handshake = Handlers.websocket(this::onConnect);
         HttpHandler routes = Handlers.path()
                 .addExactPath("/ws", exchange -> authenticate(exchange, handshake))
@@ -126,6 +129,11 @@ public final class UndertowServer implements AutoCloseable {
     private void authenticate(HttpServerExchange exchange, HttpHandler next) throws Exception {
         if (!acceptingUpgrades) {
             text(exchange, StatusCodes.SERVICE_UNAVAILABLE, "{\"error\":\"draining\"}\n");
+            return;
+        }
+        if (!origins.allows(exchange.getRequestHeaders().getFirst(Headers.ORIGIN))) {
+            metrics.authRefused();
+            text(exchange, StatusCodes.FORBIDDEN, "{\"error\":\"forbidden\",\"reason\":\"origin\"}\n");
             return;
         }
         String token = null;

@@ -68,7 +68,7 @@ class JwksAuthenticatorTest {
     private JwtAuthenticator authenticator(Set<JwtAlgorithm> algorithms, String secret) {
         URI jwks = URI.create("http://127.0.0.1:" + idp.getAddress().getPort() + "/jwks.json");
         return new JwtAuthenticator(new AuthSettings(secret, jwks, algorithms, null, null, Duration.ofSeconds(30),
-                Duration.ofMinutes(5), Duration.ofSeconds(30)), CLOCK);
+                Duration.ofMinutes(5), Duration.ofSeconds(30), Set.of()), CLOCK);
     }
 
     private JwtAuthenticator rs256Publishing(KeyPair key, String kid) {

@@ -209,7 +209,7 @@ class JwtAuthenticatorTest {
         String secret64 = SECRET + SECRET;
         JwtAuthenticator all = new JwtAuthenticator(new AuthSettings(secret64, null,
                 java.util.Set.of(JwtAlgorithm.HS256, JwtAlgorithm.HS384, JwtAlgorithm.HS512), null, null, SKEW,
-                Duration.ofMinutes(5), Duration.ofSeconds(30)), CLOCK);
+                Duration.ofMinutes(5), Duration.ofSeconds(30), java.util.Set.of()), CLOCK);
         JwtAuthenticator hs256Only = new JwtAuthenticator(settings(secret64, null, null), CLOCK);
         String hs512 = Jwts.builder().subject("alice").expiration(Date.from(NOW.plusSeconds(300)))
                 .signWith(key(secret64), Jwts.SIG.HS512).compact();

@@ -1,6 +1,7 @@
 package io.pushfabric.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.pushfabric.connector.auth.AuthSettings;
@@ -10,22 +11,31 @@ import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.PushRequest;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.frames.ServerFrame;
+import java.net.URI;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A session lasts as long as its token, unless the client brings a fresh one in a refresh frame. */
-class TokenExpiryTest {
+/**
+ * Identity at the connector with real clients: a session lasts as long as its token unless the client brings a
+ * fresh one in a refresh frame; browsers from origins outside {@code PUSH_ALLOWED_ORIGINS} get 403.
+ */
+class IdentityTest {
     private static final Duration SHORT = Duration.ofSeconds(2);
     private static Fabric fabric;
     private static TokenIssuer tokens;
 
     @BeforeAll
     static void start() {
-        fabric = Fabric.start(1, 1, Map.of("PUSH_JWT_CLOCK_SKEW_MS", "0"));
+        fabric = Fabric.start(1, 1, Map.of("PUSH_JWT_CLOCK_SKEW_MS", "0",
+                "PUSH_ALLOWED_ORIGINS", "https://app.example.com, http://127.0.0.1:8080"));
         tokens = new TokenIssuer(new AuthSettings(Fabric.SECRET, null, null, Duration.ZERO), Clock.systemUTC());
     }
 
@@ -41,6 +51,27 @@ class TokenExpiryTest {
                 .join();
         await().atMost(Duration.ofSeconds(20)).until(client::isWelcomed);
         return client;
+    }
+
+    private static CompletableFuture<WebSocket> upgrade(String user, String origin) {
+        WebSocket.Builder builder = fabric.http.newWebSocketBuilder();
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        return builder.buildAsync(URI.create(fabric.wsUrl(0) + "?access_token="
+                + tokens.issue(UserId.of(user), Duration.ofMinutes(5))), new WebSocket.Listener() {
+                });
+    }
+
+    @Test
+    void browserFromAnOriginNotAllowedGets403AndAllowedOnesAndNonBrowsersConnect() {
+        Throwable refused = catchThrowable(() -> upgrade("origin-user", "https://evil.example").join());
+
+        assertThat(refused).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(WebSocketHandshakeException.class);
+        assertThat(((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode()).isEqualTo(403);
+        upgrade("origin-user", "https://APP.example.com").join().abort();
+        upgrade("origin-user", null).join().abort();
     }
 
     private static String refresh(String token) {
