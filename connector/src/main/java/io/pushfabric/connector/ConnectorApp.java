@@ -168,7 +168,7 @@ public final class ConnectorApp implements AutoCloseable {
             }, 1, 1, TimeUnit.SECONDS);
             UndertowServer server = new UndertowServer(config.webSocket(), new JwtAuthenticator(config.auth(), clock),
                     lifecycle, config.auth().allowedOrigins(), metrics, tokenExpiry, () -> heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000,
-                    metricsText, scheduler);
+                    metricsText, config.tls().orElse(null), scheduler);
             SessionDrain drainer = new SessionDrain(sessions, scheduler, clock);
             Duration maxLifetime = config.drain().maxLifetime();
             if (!maxLifetime.isZero()) {

@@ -1,6 +1,7 @@
 package io.pushfabric.connector;
 
 import io.pushfabric.connector.auth.AuthSettings;
+import io.pushfabric.connector.http.TlsSettings;
 import io.pushfabric.connector.http.WebSocketSettings;
 import io.pushfabric.connector.kafka.ReplaySettings;
 import io.pushfabric.connector.session.DrainSettings;
@@ -14,17 +15,19 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything a connector is told at start; {@code docs/operations.md} lists every variable.
  *
  * @param nodeId           {@code PUSH_NODE_ID} (default: the host name). Must stay the same across restarts.
  * @param advertisedAddress {@code PUSH_ADVERTISED_ADDRESS} (default host name:port): how others reach this node
+ * @param tls              {@code PUSH_TLS_CERT} / {@code PUSH_TLS_KEY}: {@code wss://} on the connector itself, or empty
  */
 public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocketSettings webSocket,
                               KafkaSettings kafka, RedisSettings redis, AuthSettings auth, SessionSettings session,
                               ReplaySettings replay, DrainSettings drain, LeaseSettings lease,
-                              TopicSettings topicSettings) {
+                              TopicSettings topicSettings, Optional<TlsSettings> tls) {
 
     /**
      * @param ttl       {@code PUSH_LEASE_TTL_MS} (default 10000): a node silent this long is dead for routing
@@ -52,6 +55,7 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
 
     public ConnectorConfig {
         Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(tls, "tls");
     }
 
     public static ConnectorConfig fromEnv(Map<String, String> vars) {
@@ -81,7 +85,8 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                         env.millis("PUSH_HEARTBEAT_MS", Duration.ofSeconds(3), Duration.ofMillis(100))),
                 new TopicSettings(env.integer("PUSH_REQUESTS_PARTITIONS", 12, 1, 10_000),
                         env.integer("PUSH_TOPIC_REPLICATION", 0, 0, 32),
-                        env.millis("PUSH_NODE_TOPIC_RETENTION_MS", Duration.ofHours(1), Duration.ofMinutes(1))));
+                        env.millis("PUSH_NODE_TOPIC_RETENTION_MS", Duration.ofHours(1), Duration.ofMinutes(1))),
+                TlsSettings.fromEnv(env));
     }
 
     private static String hostName() {
@@ -97,6 +102,6 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
         return "node=" + nodeId + " advertised=" + advertisedAddress + " " + webSocket + " kafka="
                 + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " " + auth + " " + session
-                + " " + replay + " " + drain + " " + lease;
+                + " " + replay + " " + drain + " " + lease + " tls=" + tls.map(TlsSettings::certificate).orElse(null);
     }
 }

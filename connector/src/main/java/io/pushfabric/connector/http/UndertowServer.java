@@ -61,13 +61,15 @@ public final class UndertowServer implements AutoCloseable {
     private final OriginCheck origins;
     private final Set<UndertowSession> sockets = ConcurrentHashMap.newKeySet();
     private final Undertow undertow;
+    private final ReloadingPemKeyManager tls;
+    private final java.time.Duration tlsReloadCheck;
     private volatile boolean acceptingUpgrades = true;
     private ScheduledFuture<?> pinger;
 
     public UndertowServer(WebSocketSettings settings, JwtAuthenticator auth, SessionLifecycle lifecycle,
                           Set<String> allowedOrigins, SessionMetrics metrics, TokenExpiry tokenExpiry,
-                          BooleanSupplier ready,
-                          Supplier<String> metricsText, ScheduledExecutorService scheduler) {
+                          BooleanSupplier ready, Supplier<String> metricsText, TlsSettings tls,
+                          ScheduledExecutorService scheduler) {
         this.settings = settings;
         this.auth = auth;
         this.lifecycle = lifecycle;
@@ -76,6 +78,7 @@ public final class UndertowServer implements AutoCloseable {
         this.metricsText = metricsText;
         this.scheduler = scheduler;
         this.refreshes = new RefreshFrames(auth, tokenExpiry, frames);
+        this.tlsReloadCheck = tls == null ? null : tls.reloadCheck();
         this.origins = new OriginCheck(allowedOrigins);
         WebSocketProtocolHandshakeHandler handshake = Handlers.websocket(this::onConnect);
         HttpHandler routes = Handlers.path()
@@ -86,8 +89,11 @@ public final class UndertowServer implements AutoCloseable {
                     text(exchange, ok ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, ok ? "ready\n" : "not ready\n");
                 })
                 .addExactPath("/metrics", exchange -> text(exchange, StatusCodes.OK, metricsText.get()));
-        this.undertow = Undertow.builder()
-                .addHttpListener(settings.port(), settings.host())
+        this.tls = tls == null ? null : new ReloadingPemKeyManager(tls);
+        Undertow.Builder builder = this.tls == null
+                ? Undertow.builder().addHttpListener(settings.port(), settings.host())
+                : Undertow.builder().addHttpsListener(settings.port(), settings.host(), this.tls.sslContext());
+        this.undertow = builder
                 .setIoThreads(settings.ioThreads())
                 .setWorkerThreads(Math.max(2, settings.ioThreads()))
                 .setServerOption(Options.REUSE_ADDRESSES, true)
@@ -101,7 +107,11 @@ public final class UndertowServer implements AutoCloseable {
         undertow.start();
         long every = settings.pingInterval().toMillis();
         pinger = scheduler.scheduleAtFixedRate(this::pingAll, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("Listening on {}:{}", settings.host(), port());
+        if (tls != null) {
+            long check = tlsReloadCheck.toMillis();
+            scheduler.scheduleAtFixedRate(tls::reloadIfChanged, check, check, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("Listening on {}:{} ({})", settings.host(), port(), tls == null ? "ws://" : "wss://");
     }
 
     public int port() {
