@@ -16,6 +16,7 @@ import io.pushfabric.connector.session.RequestsTopic;
 import io.pushfabric.connector.session.SessionDrain;
 import io.pushfabric.connector.session.SessionLifecycle;
 import io.pushfabric.connector.session.SessionMetrics;
+import io.pushfabric.connector.session.TokenExpiry;
 import io.pushfabric.contracts.AdminCommand;
 import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.NodeId;
@@ -158,9 +159,18 @@ public final class ConnectorApp implements AutoCloseable {
             SessionLifecycle lifecycle = new SessionLifecycle(node, sessions, redis.routes(), markers, replay, topic,
                     config.session(), metrics, clock, sessionExecutor);
 
+            TokenExpiry tokenExpiry = new TokenExpiry(sessions, meters, clock);
+            scheduler.scheduleAtFixedRate(() -> {
+                try {
+                    tokenExpiry.closeExpired();
+                } catch (RuntimeException e) {
+                    LOG.error("Closing sessions with expired tokens failed; retrying in 1 s", e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
             UndertowServer server = new UndertowServer(config.webSocket(), new JwtAuthenticator(config.auth(), clock),
-                    EdgeLimits.create(config.limits(), meters, clock), lifecycle, metrics,
-                    () -> isReady(heartbeat, membership, nodeConsumer), metricsText, scheduler, clock);
+                    EdgeLimits.create(config.limits(), meters, clock), config.auth().allowedOrigins(),
+                    lifecycle, metrics, tokenExpiry, () -> isReady(heartbeat, membership, nodeConsumer), metricsText,
+                    config.tls().orElse(null), scheduler, clock);
             SessionDrain drainer = new SessionDrain(sessions, scheduler, clock);
             Duration maxLifetime = config.drain().maxLifetime();
             if (!maxLifetime.isZero()) {

@@ -1,6 +1,7 @@
 package io.pushfabric.connector;
 
 import io.pushfabric.connector.auth.AuthSettings;
+import io.pushfabric.connector.http.TlsSettings;
 import io.pushfabric.connector.http.WebSocketSettings;
 import io.pushfabric.connector.kafka.ReplaySettings;
 import io.pushfabric.connector.limits.LimitSettings;
@@ -15,17 +16,19 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything a connector is told at start; {@code docs/operations.md} lists every variable.
  *
  * @param nodeId           {@code PUSH_NODE_ID} (default: the host name). Must stay the same across restarts.
  * @param advertisedAddress {@code PUSH_ADVERTISED_ADDRESS} (default host name:port): how others reach this node
+ * @param tls              {@code PUSH_TLS_CERT} / {@code PUSH_TLS_KEY}: {@code wss://} on the connector itself, or empty
  */
 public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocketSettings webSocket,
                               KafkaSettings kafka, RedisSettings redis, AuthSettings auth, SessionSettings session,
                               ReplaySettings replay, DrainSettings drain, LeaseSettings lease,
-                              TopicSettings topicSettings, LimitSettings limits) {
+                              TopicSettings topicSettings, LimitSettings limits, Optional<TlsSettings> tls) {
 
     /**
      * @param ttl       {@code PUSH_LEASE_TTL_MS} (default 10000): a node silent this long is dead for routing
@@ -54,9 +57,19 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
     public ConnectorConfig {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(tls, "tls");
     }
 
     public static ConnectorConfig fromEnv(Map<String, String> vars) {
+        return fromEnv(vars, AuthSettings.fromEnv(new Env(vars)));
+    }
+
+    /** For the connectors {@code ./pushfabric dev} starts on loopback: they may use the public dev secret. */
+    public static ConnectorConfig fromEnvInDevLauncher(Map<String, String> vars) {
+        return fromEnv(vars, AuthSettings.fromEnvInDevLauncher(new Env(vars)));
+    }
+
+    private static ConnectorConfig fromEnv(Map<String, String> vars, AuthSettings auth) {
         Env env = new Env(vars);
         WebSocketSettings ws = WebSocketSettings.fromEnv(env);
         String host = hostName();
@@ -66,7 +79,7 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                 ws,
                 KafkaSettings.fromEnv(env),
                 RedisSettings.fromEnv(env),
-                AuthSettings.fromEnv(env),
+                auth,
                 SessionSettings.fromEnv(env),
                 ReplaySettings.fromEnv(env),
                 DrainSettings.fromEnv(env),
@@ -75,7 +88,8 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                 new TopicSettings(env.integer("PUSH_REQUESTS_PARTITIONS", 12, 1, 10_000),
                         env.integer("PUSH_TOPIC_REPLICATION", 0, 0, 32),
                         env.millis("PUSH_NODE_TOPIC_RETENTION_MS", Duration.ofHours(1), Duration.ofMinutes(1))),
-                LimitSettings.fromEnv(env));
+                LimitSettings.fromEnv(env),
+                TlsSettings.fromEnv(env));
     }
 
     private static String hostName() {
@@ -91,6 +105,7 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
         return "node=" + nodeId + " advertised=" + advertisedAddress + " " + webSocket + " kafka="
                 + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " " + auth + " " + session
-                + " " + replay + " " + drain + " " + lease + " " + limits;
+                + " " + replay + " " + drain + " " + lease + " " + limits
+                + " tls=" + tls.map(TlsSettings::certificate).orElse(null);
     }
 }

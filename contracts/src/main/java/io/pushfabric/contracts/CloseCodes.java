@@ -29,6 +29,11 @@ public final class CloseCodes {
     public static final int LIFETIME_EXPIRED = 4003;
     /** The client sent nothing, not even a pong, for the idle timeout; reconnect with the cursor. */
     public static final int IDLE_TIMEOUT = 4004;
+    /**
+     * The session's token expired and no {@code refresh} frame brought a fresh one in time; reconnect with a
+     * fresh token and the cursor.
+     */
+    public static final int TOKEN_EXPIRED = 4005;
 
     private CloseCodes() {
     }

@@ -4,9 +4,10 @@ import java.util.Objects;
 
 /**
  * The Kafka topic names of one fabric. Defaults: {@code push-requests}, {@code push-requests.dlq},
- * {@code push.node.<nodeId>}, {@code push-requests.control}. Tests and multi-tenant setups give each fabric its own names.
+ * {@code push.node.<nodeId>}, {@code push-control.push-requests}. Tests and multi-tenant setups give each fabric its own names.
  */
 public record Topics(String requests, String deadLetter, String nodePrefix) {
+    private static final String CONTROL_PREFIX = "push-control.";
     public static final Topics DEFAULT = new Topics("push-requests", "push-requests.dlq", "push.node.");
 
     public Topics {
@@ -24,8 +25,12 @@ public record Topics(String requests, String deadLetter, String nodePrefix) {
         return nodePrefix + node.value();
     }
 
-    /** Operators' commands to every connector: {@code <requests>.control}. */
+    /**
+     * Operators' commands to every connector: {@code push-control.<requests>}. Deliberately not under the
+     * {@code <requests>} prefix: a producer granted WRITE on the prefix must not be able to drain nodes or
+     * disconnect users (docs/operations.md shows the ACLs).
+     */
     public String control() {
-        return requests + ".control";
+        return CONTROL_PREFIX + requests;
     }
 }

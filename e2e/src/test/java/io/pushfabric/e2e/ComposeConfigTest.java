@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class ComposeConfigTest {
     private static final Path COMPOSE_FILE = Path.of("..", "docker-compose.yml").toAbsolutePath().normalize();
     private static final long TIMEOUT_SECONDS = 60;
+    /** What an operator sets; the file itself has no default. */
+    private static final Map<String, String> SECRET = Map.of("PUSH_JWT_SECRET", "compose-test-secret-0123456789abcdef0123");
 
     private static List<String> compose;
 
@@ -36,7 +39,7 @@ class ComposeConfigTest {
     @Test
     void composeFileIsValid() {
         assumeCompose();
-        Result result = run("-f", COMPOSE_FILE.toString(), "config", "-q");
+        Result result = run(SECRET, "-f", COMPOSE_FILE.toString(), "config", "-q");
 
         assertThat(result.exitCode()).as("%s config -q said:%n%s", String.join(" ", compose), result.output())
                 .isZero();
@@ -45,11 +48,27 @@ class ComposeConfigTest {
     @Test
     void composeFileDeclaresTheWholeFabric() {
         assumeCompose();
-        Result result = run("-f", COMPOSE_FILE.toString(), "config", "--services");
+        Result result = run(SECRET, "-f", COMPOSE_FILE.toString(), "config", "--services");
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output().lines().map(String::trim))
                 .contains("kafka", "redis", "dispatcher-1", "dispatcher-2", "connector-1", "connector-2", "nginx");
+    }
+
+    @Test
+    void composeRefusesToRunWithoutAJwtSecret() {
+        assumeCompose();
+        Result result = run(Map.of(), "-f", COMPOSE_FILE.toString(), "config", "-q");
+
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains("set PUSH_JWT_SECRET");
+    }
+
+    @Test
+    void composeFileHasNoDefaultSecret() throws IOException {
+        String file = Files.readString(COMPOSE_FILE, StandardCharsets.UTF_8);
+
+        assertThat(file).doesNotContain("DEV-ONLY").contains("${PUSH_JWT_SECRET:?set PUSH_JWT_SECRET");
     }
 
     private static void assumeCompose() {
@@ -83,13 +102,18 @@ class ComposeConfigTest {
         return exec(command).exitCode() == 0;
     }
 
-    private static Result run(String... args) {
+    private static Result run(Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(compose);
         command.addAll(List.of(args));
-        return exec(command);
+        return exec(command, env);
     }
 
     private static Result exec(List<String> command) {
+        return exec(command, Map.of());
+    }
+
+    /** Runs {@code command} with this JVM's environment minus {@code PUSH_JWT_SECRET}, plus {@code env}. */
+    private static Result exec(List<String> command, Map<String, String> env) {
         Path log;
         try {
             log = Files.createTempFile("compose-config-", ".log");
@@ -99,11 +123,13 @@ class ComposeConfigTest {
         Process process = null;
         try {
             // Output goes to a file, so a command that hangs cannot block the test past the timeout.
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(COMPOSE_FILE.getParent().toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+                    .redirectOutput(log.toFile());
+            builder.environment().remove("PUSH_JWT_SECRET");
+            builder.environment().putAll(env);
+            process = builder.start();
             process.getOutputStream().close();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

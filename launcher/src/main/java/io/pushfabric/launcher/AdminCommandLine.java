@@ -29,7 +29,7 @@ final class AdminCommandLine implements Callable<Integer> {
     private String bootstrap;
 
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "push-requests",
-            description = "Requests topic; commands go to <TOPIC>.control (default: ${DEFAULT-VALUE}).")
+            description = "Requests topic; commands go to push-control.<TOPIC> (default: ${DEFAULT-VALUE}).")
     private String topic;
 
     @ArgGroup(multiplicity = "1")

@@ -48,7 +48,7 @@ public final class DevFabric implements AutoCloseable {
      * Signs every dev token. It is in the source code, so a token signed with it proves nothing: never
      * configure a real connector with it.
      */
-    public static final String DEV_ONLY_JWT_SECRET = "pushfabric-DEV-ONLY-jwt-secret-public-in-source-code";
+    public static final String DEV_ONLY_JWT_SECRET = AuthSettings.DEV_ONLY_SECRET;
     public static final String REDIS_KEY_PREFIX = "pf:";
     public static final int REQUEST_PARTITIONS = 12;
     /** Validity of the tokens the dev page gets from {@code /api/token}. */
@@ -142,8 +142,8 @@ public final class DevFabric implements AutoCloseable {
             running.push(front);
 
             for (Map.Entry<String, Integer> node : connectorPorts.entrySet()) {
-                ConnectorConfig config = ConnectorConfig.fromEnv(common.nodeId(node.getKey()).host(LOOPBACK)
-                        .port(node.getValue()).advertisedAddress(LOOPBACK + ":" + node.getValue()).toMap());
+                ConnectorConfig config = ConnectorConfig.fromEnvInDevLauncher(common.nodeId(node.getKey())
+                        .host(LOOPBACK).port(node.getValue()).advertisedAddress(LOOPBACK + ":" + node.getValue()).toMap());
                 SimpleMeterRegistry meters = new SimpleMeterRegistry();
                 running.push(ConnectorApp.start(config, meters, meters::getMetersAsString, clock));
             }
@@ -162,7 +162,7 @@ public final class DevFabric implements AutoCloseable {
 
     /** Auth settings with only a secret, as the dev connectors use them. */
     public static AuthSettings devAuth(String secret) {
-        return AuthSettings.fromEnv(new Env(Map.of("PUSH_JWT_SECRET", secret)));
+        return AuthSettings.fromEnvInDevLauncher(new Env(Map.of("PUSH_JWT_SECRET", secret)));
     }
 
     /** The dev page, e.g. {@code http://127.0.0.1:8080/}. */

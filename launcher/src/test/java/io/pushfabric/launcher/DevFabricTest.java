@@ -164,6 +164,20 @@ class DevFabricTest {
         HttpResponse<String> noUser = http.send(HttpRequest.newBuilder(fabric.frontUri().resolve("/api/token")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(noUser.statusCode()).isEqualTo(400);
+        HttpResponse<String> tooShort = http.send(HttpRequest.newBuilder(fabric.frontUri()
+                .resolve("/api/token?user=alice&ttl=1")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tooShort.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void pageTokensCanBeShortSoTheDevPageShowsRefreshAndExpiry() throws Exception {
+        HttpResponse<String> shortToken = http.send(HttpRequest.newBuilder(fabric.frontUri()
+                .resolve("/api/token?user=alice&ttl=30")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(shortToken.statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(shortToken.body()).path("expiresInSeconds").asLong()).isEqualTo(30);
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(fabric.frontUri()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("type: \"refresh\"").contains("\"refreshed\"").contains("4005");
     }
 
     @Test

@@ -2,36 +2,47 @@ package io.pushfabric.connector.auth;
 
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.JwsHeader;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.JwtParserBuilder;
 import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.LocatorAdapter;
 import io.jsonwebtoken.security.Keys;
 import io.pushfabric.contracts.UserId;
 import java.nio.charset.StandardCharsets;
+import java.security.Key;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
+import java.util.Locale;
+import java.util.Set;
+import javax.crypto.SecretKey;
 
 /**
- * Checks the JWT a client presents at the WebSocket upgrade: HMAC-signed (HS256 and up) with the
- * shared secret, carrying an expiry that has not passed, and, when configured, from the expected issuer
- * for the expected audience.
- * The {@code sub} claim is the user id.
+ * Checks the JWT a client presents at the WebSocket upgrade (and in a {@code refresh} frame): signed with an
+ * algorithm of {@code PUSH_JWT_ALGORITHMS} (HMAC with the shared secret, RS256/ES256 with a key of the
+ * identity provider's JWKS), carrying an expiry that has not passed, and, when configured, from the expected
+ * issuer for the expected audience. The {@code sub} claim is the user id.
  */
 public final class JwtAuthenticator {
     /** Why a token was refused; logged at DEBUG and counted, never echoed with the token. */
     public enum Failure {
-        MISSING, MALFORMED, BAD_SIGNATURE, EXPIRED, BAD_CLAIMS
+        MISSING, MALFORMED, BAD_ALGORITHM, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED, BAD_CLAIMS
     }
 
-    /** The outcome: exactly one of {@code user} and {@code failure} is set. */
-    public record Result(UserId user, Failure failure) {
-        static Result ok(UserId user) {
-            return new Result(user, null);
+    /**
+     * The outcome: either {@code user} and {@code validUntil} (the token's {@code exp} plus the clock skew: the
+     * last instant it is accepted), or {@code failure}.
+     */
+    public record Result(UserId user, Instant validUntil, Failure failure) {
+        static Result ok(UserId user, Instant validUntil) {
+            return new Result(user, validUntil, null);
         }
 
-        static Result refused(Failure failure) {
-            return new Result(null, failure);
+        public static Result refused(Failure failure) {
+            return new Result(null, null, failure);
         }
 
         public boolean isOk() {
@@ -39,13 +50,37 @@ public final class JwtAuthenticator {
         }
     }
 
+    /** Thrown by the key locator; carries the failure to report. */
+    private static final class Refused extends JwtException {
+        private final Failure failure;
+
+        Refused(Failure failure, String message) {
+            super(message);
+            this.failure = failure;
+        }
+    }
+
     private final JwtParser parser;
+    private final Duration clockSkew;
 
     public JwtAuthenticator(AuthSettings settings, Clock clock) {
+        this(settings, clock, settings.jwksUrl() == null ? null : new JwksKeys(settings));
+    }
+
+    JwtAuthenticator(AuthSettings settings, Clock clock, JwksKeys jwks) {
+        SecretKey secret = settings.secret() == null ? null
+                : Keys.hmacShaKeyFor(settings.secret().getBytes(StandardCharsets.UTF_8));
+        Set<JwtAlgorithm> allowed = settings.algorithms();
+        this.clockSkew = Duration.ofSeconds((settings.clockSkew().toMillis() + 999) / 1000);
         JwtParserBuilder builder = Jwts.parser()
-                .verifyWith(Keys.hmacShaKeyFor(settings.secret().getBytes(StandardCharsets.UTF_8)))
+                .keyLocator(new LocatorAdapter<Key>() {
+                    @Override
+                    protected Key locate(JwsHeader header) {
+                        return key(header, allowed, secret, jwks);
+                    }
+                })
                 .clock(() -> Date.from(clock.instant()))
-                .clockSkewSeconds((settings.clockSkew().toMillis() + 999) / 1000);
+                .clockSkewSeconds(clockSkew.toSeconds());
         if (settings.issuer() != null) {
             builder.requireIssuer(settings.issuer());
         }
@@ -53,6 +88,26 @@ public final class JwtAuthenticator {
             builder.requireAudience(settings.audience());
         }
         this.parser = builder.build();
+    }
+
+    private static Key key(JwsHeader header, Set<JwtAlgorithm> allowed, SecretKey secret, JwksKeys jwks) {
+        JwtAlgorithm algorithm;
+        try {
+            algorithm = JwtAlgorithm.valueOf(String.valueOf(header.getAlgorithm()).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Refused(Failure.BAD_ALGORITHM, "algorithm not supported");
+        }
+        if (!allowed.contains(algorithm)) {
+            throw new Refused(Failure.BAD_ALGORITHM, algorithm + " is not accepted");
+        }
+        if (algorithm.isHmac()) {
+            return secret;
+        }
+        try {
+            return jwks.find(algorithm, header.getKeyId());
+        } catch (JwksKeys.KeyNotFound e) {
+            throw new Refused(Failure.UNKNOWN_KEY, e.getMessage());
+        }
     }
 
     public Result authenticate(String token) {
@@ -65,7 +120,9 @@ public final class JwtAuthenticator {
             if (subject == null || claims.getExpiration() == null) {
                 return Result.refused(Failure.BAD_CLAIMS); // a token that never expires is not accepted
             }
-            return Result.ok(new UserId(subject));
+            return Result.ok(new UserId(subject), claims.getExpiration().toInstant().plus(clockSkew));
+        } catch (Refused e) {
+            return Result.refused(e.failure);
         } catch (ExpiredJwtException e) {
             return Result.refused(Failure.EXPIRED);
         } catch (io.jsonwebtoken.security.SignatureException e) {

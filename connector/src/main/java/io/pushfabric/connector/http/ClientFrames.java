@@ -16,7 +16,7 @@ import java.io.IOException;
 import java.time.Clock;
 
 /**
- * What a client may send: ping frames. Anything else gets an error frame; the session stays. A text or
+ * What a client may send: ping and refresh frames. Anything else gets an error frame; the session stays. A text or
  * binary message above the size limit is cut off by Undertow as its bytes arrive (never buffered whole)
  * with close 1009; a connection sending frames faster than its budget is closed 1008. Every frame received
  * marks the connection alive for the idle check.
@@ -27,11 +27,14 @@ final class ClientFrames extends AbstractReceiveListener {
     private final FrameCodec frames;
     private final FrameLimits limits;
     private final FrameLimits.Budget budget;
+    private final RefreshFrames refreshes;
     private final String tooBigMessage;
     private final Clock clock;
 
-    ClientFrames(ClientSession session, UndertowSession socket, FrameCodec frames, FrameLimits limits, Clock clock) {
+    ClientFrames(ClientSession session, UndertowSession socket, FrameCodec frames, FrameLimits limits,
+                 RefreshFrames refreshes, Clock clock) {
         this.session = session;
+        this.refreshes = refreshes;
         this.socket = socket;
         this.clock = clock;
         this.frames = frames;
@@ -66,6 +69,8 @@ final class ClientFrames extends AbstractReceiveListener {
             ClientFrame frame = frames.decodeClient(message.getData());
             if (frame instanceof ClientFrame.Ping) {
                 session.sendControl(frames.encode(new ServerFrame.Pong()));
+            } else if (frame instanceof ClientFrame.Refresh refresh) {
+                session.sendControl(refreshes.answer(session, refresh.token()));
             }
         } catch (BadFrameException e) {
             session.sendControl(frames.encode(new ServerFrame.Error("bad_frame", e.getMessage())));

@@ -8,6 +8,7 @@ import io.pushfabric.connector.limits.UpgradeGate;
 import io.pushfabric.connector.session.ClientSession;
 import io.pushfabric.connector.session.SessionLifecycle;
 import io.pushfabric.connector.session.SessionMetrics;
+import io.pushfabric.connector.session.TokenExpiry;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.frames.FrameCodec;
 import io.undertow.Handlers;
@@ -23,6 +24,7 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Deque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,7 @@ public final class UndertowServer implements AutoCloseable {
     private static final AttachmentKey<UserId> USER = AttachmentKey.create(UserId.class);
     private static final AttachmentKey<String> CURSOR = AttachmentKey.create(String.class);
     private static final AttachmentKey<ConnectionSlots.Slot> SLOT = AttachmentKey.create(ConnectionSlots.Slot.class);
+    private static final AttachmentKey<Instant> TOKEN_VALID_UNTIL = AttachmentKey.create(Instant.class);
 
     private final WebSocketSettings settings;
     private final JwtAuthenticator auth;
@@ -56,14 +59,19 @@ public final class UndertowServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final FrameCodec frames = new FrameCodec();
+    private final RefreshFrames refreshes;
+    private final OriginCheck origins;
     private final Set<UndertowSession> sockets = ConcurrentHashMap.newKeySet();
     private final Undertow undertow;
+    private final ReloadingPemKeyManager tls;
+    private final java.time.Duration tlsReloadCheck;
     private volatile boolean acceptingUpgrades = true;
     private ScheduledFuture<?> pinger;
 
-    public UndertowServer(WebSocketSettings settings, JwtAuthenticator auth, EdgeLimits limits,
-                          SessionLifecycle lifecycle, SessionMetrics metrics, BooleanSupplier ready,
-                          Supplier<String> metricsText, ScheduledExecutorService scheduler, Clock clock) {
+    public UndertowServer(WebSocketSettings settings, JwtAuthenticator auth, EdgeLimits limits, Set<String> allowedOrigins,
+                          SessionLifecycle lifecycle, SessionMetrics metrics, TokenExpiry tokenExpiry,
+                          BooleanSupplier ready, Supplier<String> metricsText, TlsSettings tls,
+                          ScheduledExecutorService scheduler, Clock clock) {
         this.settings = settings;
         this.auth = auth;
         this.limits = limits;
@@ -73,6 +81,9 @@ public final class UndertowServer implements AutoCloseable {
         this.metricsText = metricsText;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.refreshes = new RefreshFrames(auth, tokenExpiry, frames);
+        this.tlsReloadCheck = tls == null ? null : tls.reloadCheck();
+        this.origins = new OriginCheck(allowedOrigins);
         WebSocketProtocolHandshakeHandler handshake = Handlers.websocket(this::onConnect);
         HttpHandler routes = Handlers.path()
                 .addExactPath("/ws", exchange -> authenticate(exchange, handshake))
@@ -84,8 +95,11 @@ public final class UndertowServer implements AutoCloseable {
                     text(exchange, ok && shedding == null ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
                 })
                 .addExactPath("/metrics", exchange -> text(exchange, StatusCodes.OK, metricsText.get()));
-        this.undertow = Undertow.builder()
-                .addHttpListener(settings.port(), settings.host())
+        this.tls = tls == null ? null : new ReloadingPemKeyManager(tls);
+        Undertow.Builder builder = this.tls == null
+                ? Undertow.builder().addHttpListener(settings.port(), settings.host())
+                : Undertow.builder().addHttpsListener(settings.port(), settings.host(), this.tls.sslContext());
+        this.undertow = builder
                 .setIoThreads(settings.ioThreads())
                 .setWorkerThreads(Math.max(2, settings.ioThreads()))
                 .setServerOption(Options.REUSE_ADDRESSES, true)
@@ -99,7 +113,11 @@ public final class UndertowServer implements AutoCloseable {
         undertow.start();
         long every = settings.pingInterval().toMillis();
         pinger = scheduler.scheduleAtFixedRate(this::pingAll, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("Listening on {}:{}", settings.host(), port());
+        if (tls != null) {
+            long check = tlsReloadCheck.toMillis();
+            scheduler.scheduleAtFixedRate(tls::reloadIfChanged, check, check, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("Listening on {}:{} ({})", settings.host(), port(), tls == null ? "ws://" : "wss://");
     }
 
     public int port() {
@@ -127,6 +145,11 @@ public final class UndertowServer implements AutoCloseable {
         }
         if (!ready.getAsBoolean()) {
             refuse(exchange, limits.gate().notReady());
+            return;
+        }
+        if (!origins.allows(exchange.getRequestHeaders().getFirst(Headers.ORIGIN))) {
+            metrics.authRefused();
+            text(exchange, StatusCodes.FORBIDDEN, "{\"error\":\"forbidden\",\"reason\":\"origin\"}\n");
             return;
         }
         String address = limits.addresses().of(exchange.getSourceAddress().getAddress(),
@@ -167,6 +190,7 @@ public final class UndertowServer implements AutoCloseable {
         }
         exchange.putAttachment(USER, result.user());
         exchange.putAttachment(SLOT, slot);
+        exchange.putAttachment(TOKEN_VALID_UNTIL, result.validUntil());
         String cursor = queryParam(exchange, "cursor");
         if (cursor != null) {
             exchange.putAttachment(CURSOR, cursor);
@@ -180,12 +204,13 @@ public final class UndertowServer implements AutoCloseable {
         sockets.add(socket);
         ClientSession session = lifecycle.open(user, exchange.getAttachment(CURSOR), socket);
         ConnectionSlots.Slot slot = exchange.getAttachment(SLOT);
+        session.tokenValidUntil(exchange.getAttachment(TOKEN_VALID_UNTIL).toEpochMilli());
         channel.addCloseTask(ch -> {
             slot.release();
             sockets.remove(socket);
             lifecycle.closed(session);
         });
-        channel.getReceiveSetter().set(new ClientFrames(session, socket, frames, limits.frames(), clock));
+        channel.getReceiveSetter().set(new ClientFrames(session, socket, frames, limits.frames(), refreshes, clock));
         channel.resumeReceives();
     }
 

@@ -33,6 +33,8 @@ public final class ClientSession {
     private int replayNext;
     private boolean closed;
     private boolean routeRegistered;
+    /** Epoch millis after which the session's token no longer holds; see {@link TokenExpiry}. */
+    private long tokenValidUntil = Long.MAX_VALUE;
 
     private record Pending(Delivery delivery, Supplier<String> frame) {
     }
@@ -158,6 +160,21 @@ public final class ClientSession {
 
     public synchronized boolean isClosed() {
         return closed;
+    }
+
+    /** The token the session was opened with holds until {@code epochMillis}. */
+    public synchronized void tokenValidUntil(long epochMillis) {
+        tokenValidUntil = epochMillis;
+    }
+
+    /** A fresh token moves the end later, never earlier. @return the end now in force */
+    synchronized long extendToken(long epochMillis) {
+        tokenValidUntil = Math.max(tokenValidUntil, epochMillis);
+        return tokenValidUntil;
+    }
+
+    synchronized long tokenValidUntil() {
+        return tokenValidUntil;
     }
 
     private void deliverLive(Delivery delivery, Supplier<String> frame) {

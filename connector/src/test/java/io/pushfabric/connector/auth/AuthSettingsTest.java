@@ -38,7 +38,7 @@ class AuthSettingsTest {
     void fromEnvRequiresTheSecretAndDefaultsTheSkew() {
         assertThatThrownBy(() -> AuthSettings.fromEnv(new Env(Map.of())))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("PUSH_JWT_SECRET is required");
+                .hasMessage("PUSH_JWT_SECRET is required (or PUSH_JWKS_URL, for RS256/ES256 tokens)");
 
         AuthSettings settings = AuthSettings.fromEnv(new Env(Map.of("PUSH_JWT_SECRET", SECRET_32)));
 
@@ -60,5 +60,30 @@ class AuthSettingsTest {
         assertThat(new AuthSettings(SECRET_32, "iss", null, Duration.ZERO).toString())
                 .doesNotContain(SECRET_32)
                 .contains("secret=****");
+    }
+
+    @Test
+    void hmacAlgorithmNeedingALongerSecretFailsStartNamingTheVariable() {
+        assertThatThrownBy(() -> AuthSettings.fromEnv(new Env(Map.of("PUSH_JWT_SECRET", SECRET_32,
+                "PUSH_JWT_ALGORITHMS", "HS256,HS512"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PUSH_JWT_SECRET")
+                .hasMessageContaining("HS512")
+                .hasMessageContaining("64 bytes");
+        assertThatThrownBy(() -> AuthSettings.fromEnv(new Env(Map.of("PUSH_JWT_SECRET", SECRET_32 + "0123456789",
+                "PUSH_JWT_ALGORITHMS", "HS384"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("48 bytes");
+    }
+
+    @Test
+    void publicDevSecretIsRefusedOutsideTheDevLauncher() {
+        Map<String, String> vars = Map.of("PUSH_JWT_SECRET", "pushfabric-DEV-ONLY-jwt-secret-public-in-source-code");
+
+        assertThatThrownBy(() -> AuthSettings.fromEnv(new Env(vars)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PUSH_JWT_SECRET")
+                .hasMessageContaining("./pushfabric dev");
+        assertThat(AuthSettings.fromEnvInDevLauncher(new Env(vars)).secret()).isEqualTo(AuthSettings.DEV_ONLY_SECRET);
     }
 }

@@ -48,7 +48,7 @@ class JwtAuthenticatorTest {
     }
 
     private static Result refused(Failure failure) {
-        return new Result(null, failure);
+        return Result.refused(failure);
     }
 
     @Test
@@ -56,7 +56,7 @@ class JwtAuthenticatorTest {
         Result result = auth.authenticate(issue(SECRET, CLOCK, Duration.ofMinutes(5)));
 
         assertThat(result.isOk()).isTrue();
-        assertThat(result).isEqualTo(new Result(ALICE, null));
+        assertThat(result).isEqualTo(new Result(ALICE, NOW.plus(Duration.ofMinutes(5)).plus(SKEW), null));
     }
 
     @Test
@@ -202,5 +202,19 @@ class JwtAuthenticatorTest {
         Result result = auth.authenticate(header + "." + signed[1] + "." + signed[2]);
 
         assertThat(result.isOk()).isFalse();
+    }
+
+    @Test
+    void hmacAlgorithmsAllowedWithALongEnoughSecretAreAcceptedAndOthersRefusedAsBadAlgorithm() {
+        String secret64 = SECRET + SECRET;
+        JwtAuthenticator all = new JwtAuthenticator(new AuthSettings(secret64, null,
+                java.util.Set.of(JwtAlgorithm.HS256, JwtAlgorithm.HS384, JwtAlgorithm.HS512), null, null, SKEW,
+                Duration.ofMinutes(5), Duration.ofSeconds(30), java.util.Set.of()), CLOCK);
+        JwtAuthenticator hs256Only = new JwtAuthenticator(settings(secret64, null, null), CLOCK);
+        String hs512 = Jwts.builder().subject("alice").expiration(Date.from(NOW.plusSeconds(300)))
+                .signWith(key(secret64), Jwts.SIG.HS512).compact();
+
+        assertThat(all.authenticate(hs512).user()).isEqualTo(ALICE);
+        assertThat(hs256Only.authenticate(hs512)).isEqualTo(refused(Failure.BAD_ALGORITHM));
     }
 }

@@ -36,6 +36,9 @@ public final class FrameCodec {
                 g.writeStringField("type", "reconnect");
                 g.writeNumberField("afterMs", r.afterMillis());
                 g.writeStringField("reason", r.reason());
+            } else if (frame instanceof ServerFrame.Refreshed r) {
+                g.writeStringField("type", "refreshed");
+                g.writeNumberField("validUntil", r.validUntil());
             } else {
                 g.writeStringField("type", "pong");
             }
@@ -107,6 +110,8 @@ public final class FrameCodec {
                 return new ServerFrame.Error(n.path("code").asText(), n.path("message").asText());
             case "reconnect":
                 return new ServerFrame.Reconnect(n.path("afterMs").asLong(), n.path("reason").asText());
+            case "refreshed":
+                return new ServerFrame.Refreshed(n.path("validUntil").asLong());
             case "pong":
                 return new ServerFrame.Pong();
             default:
@@ -131,6 +136,13 @@ public final class FrameCodec {
         String type = n.path("type").asText("");
         if (type.equals("ping")) {
             return new ClientFrame.Ping();
+        }
+        if (type.equals("refresh")) {
+            JsonNode token = n.get("token");
+            if (token == null || !token.isTextual() || token.asText().isBlank()) {
+                throw new BadFrameException("refresh needs a 'token' string");
+            }
+            return new ClientFrame.Refresh(token.asText());
         }
         throw new BadFrameException("unknown frame type '" + type + "'");
     }

@@ -34,6 +34,10 @@ public sealed interface ServerFrame {
     record Reconnect(long afterMillis, String reason) implements ServerFrame {
     }
 
+    /** Answer to a refresh frame whose token was accepted: the session now lasts until {@code validUntil}. */
+    record Refreshed(long validUntil) implements ServerFrame {
+    }
+
     /** Answer to a client ping frame. */
     record Pong() implements ServerFrame {
     }

@@ -113,6 +113,22 @@ class FrameCodecTest {
     }
 
     @Test
+    void clientRefreshCarriesItsTokenAndNeedsOne() throws Exception {
+        assertThat(codec.decodeClient("{\"type\":\"refresh\",\"token\":\"a.b.c\"}"))
+                .isEqualTo(new ClientFrame.Refresh("a.b.c"));
+        assertThatThrownBy(() -> codec.decodeClient("{\"type\":\"refresh\"}"))
+                .isInstanceOf(BadFrameException.class)
+                .hasMessage("refresh needs a 'token' string");
+    }
+
+    @Test
+    void refreshedRoundTrips() {
+        assertThat(codec.encode(new ServerFrame.Refreshed(1764070000000L)))
+                .isEqualTo("{\"type\":\"refreshed\",\"validUntil\":1764070000000}");
+        assertThat(codec.decodeServer(codec.encode(new ServerFrame.Refreshed(5)))).isEqualTo(new ServerFrame.Refreshed(5));
+    }
+
+    @Test
     void clientNonJsonIsABadFrame() {
         assertThatThrownBy(() -> codec.decodeClient("ping"))
                 .isInstanceOf(BadFrameException.class)

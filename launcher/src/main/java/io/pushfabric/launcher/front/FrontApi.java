@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The dev page's two endpoints.
  *
  * <ul>
- *   <li>{@code GET /api/token?user=alice} → {@code {"user":"alice","token":"<JWT>","expiresInSeconds":3600}}</li>
+ *   <li>{@code GET /api/token?user=alice[&ttl=<seconds>]} → {@code {"user":"alice","token":"<JWT>","expiresInSeconds":3600}}
+ *       ({@code ttl} from 5 s up to the default validity)</li>
  *   <li>{@code POST /api/publish} with {@code {"user":"alice","payload":{...}}} or
  *       {@code {"broadcast":true,"payload":{...}}}, optional {@code "messageId"} and {@code "ttlMs"}
  *       → {@code {"id":"3-120","partition":3,"offset":120}} once Kafka has the message</li>
@@ -48,6 +49,9 @@ public final class FrontApi {
     public interface Publisher {
         CompletableFuture<MessagePosition> publish(PushRequest request);
     }
+
+    /** The shortest token {@code /api/token?ttl=} mints: enough to watch a session expire (close 4005). */
+    static final Duration MIN_TOKEN_TTL = Duration.ofSeconds(5);
 
     private final Tokens tokens;
     private final Duration tokenValidity;
@@ -75,10 +79,24 @@ public final class FrontApi {
             error(exchange, StatusCodes.BAD_REQUEST, e.getMessage());
             return;
         }
+        Duration validity = tokenValidity;
+        Deque<String> ttl = exchange.getQueryParameters().get("ttl");
+        if (ttl != null && !ttl.isEmpty()) {
+            try {
+                validity = Duration.ofSeconds(Long.parseLong(ttl.peekFirst().trim()));
+            } catch (NumberFormatException e) {
+                validity = Duration.ZERO;
+            }
+            if (validity.compareTo(MIN_TOKEN_TTL) < 0 || validity.compareTo(tokenValidity) > 0) {
+                error(exchange, StatusCodes.BAD_REQUEST, "ttl must be " + MIN_TOKEN_TTL.toSeconds() + "-"
+                        + tokenValidity.toSeconds() + " seconds");
+                return;
+            }
+        }
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("user", id.value())
-                .put("token", tokens.issue(id, tokenValidity))
-                .put("expiresInSeconds", tokenValidity.toSeconds());
+                .put("token", tokens.issue(id, validity))
+                .put("expiresInSeconds", validity.toSeconds());
         json(exchange, StatusCodes.OK, body);
     }
 
