@@ -225,13 +225,18 @@ class BatchDispatcherTest {
         assertThat(metrics.count("routed")).isZero();
     }
 
-    @Test
-    void transientFailureAsksForARetryAndCountsNothing() {
+    /** Alice on A, Bob on B, one message each, and B's deliveries failing transiently. */
+    private void bobsNodeFailsTransiently() {
         connect(ALICE, A);
         connect(BOB, B);
         add(ALICE, "1");
         add(BOB, "2");
         sink.failLater.put(B, FailureScope.TRANSIENT);
+    }
+
+    @Test
+    void transientFailureAsksForARetryAndCountsNothing() {
+        bobsNodeFailsTransiently();
 
         assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
 
@@ -241,11 +246,7 @@ class BatchDispatcherTest {
 
     @Test
     void nodeWhoseDeliveriesKeepFailingTransientlyIsFencedAfterTheLimitAndTheBatchGoesThrough() {
-        connect(ALICE, A);
-        connect(BOB, B);
-        add(ALICE, "1");
-        add(BOB, "2");
-        sink.failLater.put(B, FailureScope.TRANSIENT);
+        bobsNodeFailsTransiently();
         assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
         clock.advance(NODE_FAILURE_LIMIT.minusSeconds(1));
         assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
