@@ -36,7 +36,7 @@ public final class DispatcherApp implements AutoCloseable {
     private static final java.time.Duration ACK_PATIENCE = java.time.Duration.ofSeconds(2);
     /** How long node-topic metadata (existence, max.message.bytes) is reused before it is read again. */
     private static final java.time.Duration NODE_TOPICS_TTL = java.time.Duration.ofSeconds(30);
-    private static final java.time.Duration PRODUCER_CLOSE_TIMEOUT = java.time.Duration.ofSeconds(5);
+    private static final java.time.Duration PRODUCER_CLOSE_TIMEOUT = java.time.Duration.ofSeconds(1);
     /** The producer's max.request.size: a delivery larger than this is dead-lettered as UNDELIVERABLE. */
     private static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024 + 64 * 1024;
 
@@ -117,7 +117,8 @@ public final class DispatcherApp implements AutoCloseable {
         DispatchMetrics metrics = new DispatchMetrics(meters, clock);
         RouteResolver resolver = new RouteResolver(redis.routes(), redis.nodes(), config.cache(), clock);
         BatchDispatcher dispatcher = new BatchDispatcher(new PushRequestCodec(config.maxPayloadBytes()), resolver,
-                redis.dedupe(), config.dedupeWindow(), redis.nodes(), metrics, clock, ACK_PATIENCE);
+                redis.dedupe(), config.dedupeWindow(), redis.nodes(), metrics, clock, ACK_PATIENCE,
+                config.stallLimit());
         PushRequestLoop loop = new PushRequestLoop(consumer, config.kafka().topics(), dispatcher,
                 PushRequestLoop.sinks(producer, admin, config.kafka().topics(), MAX_REQUEST_BYTES, NODE_TOPICS_TTL),
                 resolver, metrics, clock, config.maxRetryBackoff(), config.stallLimit());
@@ -196,7 +197,8 @@ public final class DispatcherApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // Every committed batch is acknowledged already; what may still be in flight goes to fenced nodes only.
+        // Every committed batch is acknowledged already; what may still be in flight goes to fenced nodes or
+        // belongs to a batch that was not committed, which the partition's next owner sends again.
         producer.close(PRODUCER_CLOSE_TIMEOUT);
         admin.close();
         redis.close();

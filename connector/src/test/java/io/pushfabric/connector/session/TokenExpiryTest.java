@@ -9,6 +9,7 @@ import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.registry.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class TokenExpiryTest {
@@ -16,6 +17,11 @@ class TokenExpiryTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final LocalSessions sessions = new LocalSessions();
     private final TokenExpiry expiry = new TokenExpiry(sessions, meters, clock);
+
+    @BeforeEach
+    void nodeHasJoined() {
+        sessions.startBroadcastsAt(0, 0);
+    }
 
     private ClientSession open(RecordingSink sink, Duration tokenValidity) {
         ClientSession session = new ClientSession("s-" + sessions.size(), ALICE, sink, 10, Sessions.metrics(), 0);

@@ -17,6 +17,7 @@ import io.pushfabric.registry.NodeRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *       cannot take deliveries is fenced (its lease evicted, so it closes its sessions and they resume with their
  *       cursors) and dispatch goes on for every other node; a record no node could take is dead-lettered as
  *       {@value #UNDELIVERABLE}; a transient failure throws {@link BatchRetryException} so that nothing of the
- *       batch is committed.</li>
+ *       batch is committed, unless deliveries to that one node have kept failing for the node failure limit:
+ *       then the node is fenced, so one node that cannot be written never holds everyone back.</li>
  * </ol>
  * Not thread-safe: one per consumer loop.
  */
@@ -61,14 +63,19 @@ public final class BatchDispatcher {
     private final Clock clock;
     private final Duration ackPatience;
     private final WrongPartitionAlarm wrongPartition;
+    private final long nodeFailureLimitMillis;
+    /** Nodes whose deliveries keep failing transiently, with the time of the first failure in the streak. */
+    private final Map<NodeId, Long> failingSince = new HashMap<>();
 
     /**
-     * @param ackPatience how long to wait for a node's acknowledgement before asking the sink whether the node
-     *                    is gone (a deleted topic never answers until the producer's delivery timeout)
+     * @param ackPatience      how long to wait for a node's acknowledgement before asking the sink whether the
+     *                         node is gone (a deleted topic never answers until the producer's delivery timeout)
+     * @param nodeFailureLimit how long deliveries to one node may keep failing transiently (its topic exists
+     *                         but cannot be written) before that node is fenced instead of the batch retried
      */
     public BatchDispatcher(PushRequestCodec requestCodec, RouteResolver resolver, DedupeWindow dedupe,
                            Duration dedupeWindow, NodeRegistry nodes, DispatchMetrics metrics, Clock clock,
-                           Duration ackPatience) {
+                           Duration ackPatience, Duration nodeFailureLimit) {
         this.requestCodec = requestCodec;
         this.resolver = resolver;
         this.dedupe = dedupe;
@@ -78,6 +85,7 @@ public final class BatchDispatcher {
         this.clock = clock;
         this.ackPatience = ackPatience;
         this.wrongPartition = new WrongPartitionAlarm(metrics, clock);
+        this.nodeFailureLimitMillis = nodeFailureLimit.toMillis();
     }
 
     /** One valid request with where it came from. */
@@ -262,6 +270,8 @@ public final class BatchDispatcher {
             Throwable failure = await(send, sink, outcomes);
             if (failure != null) {
                 onFailure(send, failure, sink, outcomes);
+            } else {
+                failingSince.remove(send.node());
             }
         }
         for (int i = 0; i < outcomes.deadLetters.size(); i++) {
@@ -308,11 +318,19 @@ public final class BatchDispatcher {
                 }
             }
             case TRANSIENT -> {
-                if (outcomes.transientFailure == null) {
+                if (send.node() != null && failingTooLong(send.node())) {
+                    fence(send.node(), "its deliveries kept failing for " + nodeFailureLimitMillis + " ms, last "
+                            + failure, outcomes);
+                } else if (outcomes.transientFailure == null) {
                     outcomes.transientFailure = failure;
                 }
             }
         }
+    }
+
+    private boolean failingTooLong(NodeId node) {
+        long now = clock.millis();
+        return now - failingSince.computeIfAbsent(node, n -> now) >= nodeFailureLimitMillis;
     }
 
     /**
@@ -323,6 +341,7 @@ public final class BatchDispatcher {
         if (!outcomes.fenced.add(node)) {
             return;
         }
+        failingSince.remove(node);
         boolean wasLive = nodes.evict(node);
         resolver.invalidateLiveNodes();
         metrics.fenced.increment();

@@ -34,7 +34,8 @@ class BatchDispatcherTest {
     private static final UserId BOB = UserId.of("bob");
     private static final NodeId A = NodeId.of("node-a");
     private static final NodeId B = NodeId.of("node-b");
-    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration LEASE = Duration.ofMinutes(10);
+    private static final Duration NODE_FAILURE_LIMIT = Duration.ofSeconds(30);
 
     private final MutableClock clock = new MutableClock();
     private final InMemoryRouteRegistry routes = new InMemoryRouteRegistry();
@@ -45,7 +46,8 @@ class BatchDispatcherTest {
     private final RouteResolver resolver = new RouteResolver(routes, nodes,
             new RouteResolver.CacheSettings(1_000, Duration.ofSeconds(60), Duration.ofSeconds(1)), clock);
     private final BatchDispatcher dispatcher = new BatchDispatcher(codec, resolver,
-            new InMemoryDedupeWindow(clock), Duration.ofMinutes(10), nodes, metrics, clock, Duration.ofMillis(50));
+            new InMemoryDedupeWindow(clock), Duration.ofMinutes(10), nodes, metrics, clock, Duration.ofMillis(50),
+            NODE_FAILURE_LIMIT);
     private final RecordingSink sink = new RecordingSink();
     private final List<PolledRecord> batch = new ArrayList<>();
     private long nextOffset;
@@ -258,18 +260,54 @@ class BatchDispatcherTest {
         assertThat(metrics.count("routed")).isZero();
     }
 
-    @Test
-    void transientFailureAsksForARetryAndCountsNothing() {
+    /** Alice on A, Bob on B, one message each, and B's deliveries failing transiently. */
+    private void bobsNodeFailsTransiently() {
         connect(ALICE, A);
         connect(BOB, B);
         add(ALICE, "1");
         add(BOB, "2");
         sink.failLater.put(B, FailureScope.TRANSIENT);
+    }
+
+    @Test
+    void transientFailureAsksForARetryAndCountsNothing() {
+        bobsNodeFailsTransiently();
 
         assertThatThrownBy(() -> dispatcher.dispatch(batch, 1, sink)).isInstanceOf(BatchRetryException.class);
 
         assertThat(nodes.liveNodes()).as("nobody fenced").containsExactlyInAnyOrder(A, B);
         assertThat(metrics.count("routed")).isZero();
+    }
+
+    @Test
+    void nodeWhoseDeliveriesKeepFailingTransientlyIsFencedAfterTheLimitAndTheBatchGoesThrough() {
+        bobsNodeFailsTransiently();
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+        clock.advance(NODE_FAILURE_LIMIT.minusSeconds(1));
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+        clock.advance(Duration.ofSeconds(1));
+
+        dispatcher.dispatch(batch, sink);
+
+        assertThat(nodes.liveNodes()).containsExactly(A);
+        assertThat(sink.offsetsAt(A)).as("A got the batch once per attempt").containsExactly(0L, 0L, 0L);
+        assertThat(metrics.count("routed")).isEqualTo(1);
+    }
+
+    @Test
+    void aSuccessfulDeliveryEndsANodesFailureStreak() {
+        connect(BOB, B);
+        add(BOB, "1");
+        sink.failLater.put(B, FailureScope.TRANSIENT);
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+        sink.failLater.clear();
+        dispatcher.dispatch(batch, sink);
+        clock.advance(NODE_FAILURE_LIMIT);
+        sink.failLater.put(B, FailureScope.TRANSIENT);
+
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+
+        assertThat(nodes.liveNodes()).as("a new streak starts: B is not fenced").contains(B);
     }
 
     @Test
