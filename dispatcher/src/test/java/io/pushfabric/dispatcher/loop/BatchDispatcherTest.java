@@ -282,12 +282,12 @@ class BatchDispatcherTest {
     @Test
     void nodeWhoseDeliveriesKeepFailingTransientlyIsFencedAfterTheLimitAndTheBatchGoesThrough() {
         bobsNodeFailsTransiently();
-        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, 1, sink)).isInstanceOf(BatchRetryException.class);
         clock.advance(NODE_FAILURE_LIMIT.minusSeconds(1));
-        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, 1, sink)).isInstanceOf(BatchRetryException.class);
         clock.advance(Duration.ofSeconds(1));
 
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
 
         assertThat(nodes.liveNodes()).containsExactly(A);
         assertThat(sink.offsetsAt(A)).as("A got the batch once per attempt").containsExactly(0L, 0L, 0L);
@@ -299,13 +299,13 @@ class BatchDispatcherTest {
         connect(BOB, B);
         add(BOB, "1");
         sink.failLater.put(B, FailureScope.TRANSIENT);
-        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, 1, sink)).isInstanceOf(BatchRetryException.class);
         sink.failLater.clear();
-        dispatcher.dispatch(batch, sink);
+        dispatcher.dispatch(batch, 1, sink);
         clock.advance(NODE_FAILURE_LIMIT);
         sink.failLater.put(B, FailureScope.TRANSIENT);
 
-        assertThatThrownBy(() -> dispatcher.dispatch(batch, sink)).isInstanceOf(BatchRetryException.class);
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, 1, sink)).isInstanceOf(BatchRetryException.class);
 
         assertThat(nodes.liveNodes()).as("a new streak starts: B is not fenced").contains(B);
     }
