@@ -136,7 +136,8 @@ public final class ConnectorApp implements AutoCloseable {
                     config.lease().ttl(), sessions::size, clock);
             Duration beat = config.lease().heartbeat();
             NodeRejoin membership = new NodeRejoin(sessions, heartbeat, () -> ensureNodeTopic(config, nodeTopic),
-                    () -> markers.nodeJoined(topic.partitions()), joiner, clock, beat, MAX_REJOIN_BACKOFF);
+                    () -> markers.nodeJoined(topic.partitions()), joiner, clock, beat,
+                    MAX_REJOIN_BACKOFF.compareTo(beat) > 0 ? MAX_REJOIN_BACKOFF : beat);
             closeables.push(() -> {
                 // Stop the timer and any join first, so no heartbeat renews the lease after we gave it up.
                 scheduler.shutdownNow();

@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,7 @@ class ChaosTest {
     }
 
     @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES) // ~100 s when it passes; never let it hold CI hostage
     void steadyStreamSurvivesEveryFailureInTurnWithNothingLostOrOutOfOrder() throws Exception {
         redis = RedisServerProcess.start();
         try (Fabric fabric = Fabric.start(0, 0, Map.of("PUSH_REDIS", redis.uri()))) {
