@@ -79,6 +79,18 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Reads frames until {@code count} text frames have arrived in all, the server closed, or 20 s passed. */
+    void readUntil(int count) throws IOException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (frames().size() < count && System.nanoTime() < deadline) {
+            try {
+                readFrame();
+            } catch (SocketTimeoutException e) {
+                // nothing within 200 ms: look at the deadline and wait again
+            }
+        }
+    }
+
     synchronized List<ServerFrame> frames() {
         return List.copyOf(frames);
     }

@@ -3,12 +3,15 @@ package io.pushfabric.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pushfabric.contracts.Cursor;
 import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.PushRequest;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.frames.ServerFrame;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -37,18 +40,56 @@ class SlowReaderReplayTest {
         }
     }
 
+    /**
+     * The welcome's positions are where the client stands before the replayed pushes that follow, so a
+     * client that drops in the middle of a replay resumes from the last push it got and misses none.
+     */
+    @Test
+    void clientThatDropsInTheMiddleOfAReplayResumesFromItsLastPushAndMissesNothing() throws Exception {
+        String user = "dropper";
+        String cursor = fabric.cursorOfAVisit(0, user);
+        int missed = 2_000;
+        publish(user, missed);
+
+        Set<Integer> seen = new HashSet<>();
+        Cursor kept;
+        try (RawWebSocket first = RawWebSocket.upgrade(fabric.connector(0).port(), fabric.token(user), cursor)) {
+            first.readUntil(1 + 100); // the welcome and the first 100 replayed pushes, then the phone dies
+            assertThat(first.welcome().recovered()).isTrue();
+            kept = first.welcome().cursor();
+            for (ServerFrame.Push p : first.pushes()) {
+                kept = kept.after(p.position());
+                seen.add(p.request().payload().get("n").asInt());
+            }
+        }
+        assertThat(seen).hasSizeLessThan(missed);
+
+        WsClient back = fabric.connect(0, user, kept.format());
+        await().atMost(Duration.ofSeconds(30)).until(() -> back.isWelcomed()
+                && back.pushes().size() >= back.welcome().replayed());
+        assertThat(back.welcome().recovered()).isTrue();
+        back.pushes().forEach(p -> seen.add(p.request().payload().get("n").asInt()));
+        assertThat(seen).as("every missed message, from one connection or the other")
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, missed).boxed().toList());
+        back.close();
+    }
+
+    private static void publish(String user, int count) {
+        String padding = "x".repeat(2_000);
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[count];
+        for (int i = 0; i < count; i++) {
+            acks[i] = fabric.publisher().publish(PushRequest.toUser(UserId.of(user),
+                    Json.MAPPER.createObjectNode().put("n", i).put("pad", padding)));
+        }
+        CompletableFuture.allOf(acks).join();
+    }
+
     @Test
     void replayToAClientThatPausesReadingIsAllOrNothing() throws Exception {
         String user = "sloth";
         String cursor = fabric.cursorOfAVisit(0, user);
         // 2 KB each: 10 MB in all, far more than the socket buffers between the server and the client hold.
-        String padding = "x".repeat(2_000);
-        CompletableFuture<?>[] acks = new CompletableFuture<?>[MISSED];
-        for (int i = 0; i < MISSED; i++) {
-            acks[i] = fabric.publisher().publish(PushRequest.toUser(UserId.of(user),
-                    Json.MAPPER.createObjectNode().put("n", i).put("pad", padding)));
-        }
-        CompletableFuture.allOf(acks).join();
+        publish(user, MISSED);
 
         try (RawWebSocket slow = RawWebSocket.upgrade(fabric.connector(0).port(), fabric.token(user), cursor)) {
             // Reads nothing for 3 s while the server writes the welcome and the replay, and new messages come.
