@@ -62,6 +62,9 @@ final class Fabric implements AutoCloseable {
         env.put("PUSH_HTTP_PORT", "0");
         env.put("PUSH_IO_THREADS", "2");
         env.put("PUSH_DISPATCHER_GROUP", base + "-dispatchers");
+        // Every test client connects from 127.0.0.1: one address, so lift its connect rate (HostileClientTest
+        // sets it back, with clients that name their own addresses).
+        env.put("PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", "10000000");
         env.putAll(extra);
         Fabric fabric = new Fabric(base, env);
         try {
