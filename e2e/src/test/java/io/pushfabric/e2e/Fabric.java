@@ -63,6 +63,9 @@ final class Fabric implements AutoCloseable {
                 .httpPort(0)
                 .ioThreads(2)
                 .dispatcherGroup(base + "-dispatchers")
+                // Every test client connects from 127.0.0.1: one address, so lift its connect rate
+                // (HostileClientTest sets it back, with clients that name their own addresses).
+                .withAll(Map.of("PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", "10000000"))
                 .withAll(extra)
                 .toMap();
         Fabric fabric = new Fabric(base, env);

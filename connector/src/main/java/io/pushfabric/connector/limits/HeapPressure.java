@@ -9,8 +9,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * True while the heap is nearly full of live data: some heap pool that the collector reports on after
- * each GC (the old generation) was still above {@code percent} of its maximum after the last collection.
+ * True while the heap is nearly full of live data: the old generation was still above {@code percent} of
+ * its maximum after the last collection that reported on it.
  * Heap used <em>after</em> GC, not heap used now, which is high in every healthy JVM just before a
  * collection. The node then sheds new upgrades (503) so that the sessions it holds keep their memory.
  */
@@ -46,8 +46,21 @@ public final class HeapPressure implements BooleanSupplier {
 
     private static List<MemoryUsage> heapPoolsAfterGc() {
         return ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported())
+                .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported()
+                        && isLongLived(p.getName()))
                 .map(MemoryPoolMXBean::getCollectionUsage)
                 .toList();
+    }
+
+    /**
+     * The pools that hold long-lived objects, by the names the JVMs give them (as Micrometer's JVM metrics
+     * tell them apart). Eden and survivor spaces are left out: a survivor space is often full right after
+     * a young collection, which says nothing about live data.
+     */
+    static boolean isLongLived(String pool) {
+        return pool.endsWith("Old Gen") // G1, Parallel
+                || pool.endsWith("Tenured Gen") // Serial
+                || pool.contains("tenured") // OpenJ9
+                || pool.equals("ZHeap") || pool.equals("ZGC Old Generation") || pool.equals("Shenandoah");
     }
 }

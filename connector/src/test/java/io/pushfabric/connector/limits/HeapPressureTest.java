@@ -25,6 +25,22 @@ class HeapPressureTest {
         assertThat(new HeapPressure(50, () -> List.of(usage(0, 100))).getAsBoolean()).isFalse();
     }
 
+    @Test
+    void onlyTheOldGenerationCountsNotAFullSurvivorSpace() {
+        assertThat(HeapPressure.isLongLived("G1 Old Gen")).isTrue();
+        assertThat(HeapPressure.isLongLived("PS Old Gen")).isTrue();
+        assertThat(HeapPressure.isLongLived("Tenured Gen")).isTrue();
+        assertThat(HeapPressure.isLongLived("Survivor Space")).isFalse();
+        assertThat(HeapPressure.isLongLived("G1 Survivor Space")).isFalse();
+        assertThat(HeapPressure.isLongLived("Eden Space")).isFalse();
+    }
+
+    @Test
+    void thisJvmHasAnOldGenerationToWatch() {
+        assertThat(java.lang.management.ManagementFactory.getMemoryPoolMXBeans())
+                .anySatisfy(p -> assertThat(HeapPressure.isLongLived(p.getName())).isTrue());
+    }
+
     private static MemoryUsage usage(long used, long max) {
         return new MemoryUsage(0, used, max, max);
     }
