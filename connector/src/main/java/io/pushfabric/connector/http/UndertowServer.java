@@ -62,7 +62,6 @@ public final class UndertowServer implements AutoCloseable {
     private final Set<UndertowSession> sockets = ConcurrentHashMap.newKeySet();
     private final Undertow undertow;
     private final ReloadingPemKeyManager tls;
-    private final java.time.Duration tlsReloadCheck;
     private volatile boolean acceptingUpgrades = true;
     private ScheduledFuture<?> pinger;
 
@@ -78,11 +77,16 @@ public final class UndertowServer implements AutoCloseable {
         this.metricsText = metricsText;
         this.scheduler = scheduler;
         this.refreshes = new RefreshFrames(auth, tokenExpiry, frames);
-        this.tlsReloadCheck = tls == null ? null : tls.reloadCheck();
         this.origins = new OriginCheck(allowedOrigins);
         WebSocketProtocolHandshakeHandler handshake = Handlers.websocket(this::onConnect);
         HttpHandler routes = Handlers.path()
-                .addExactPath("/ws", exchange -> authenticate(exchange, handshake))
+                .addExactPath("/ws", exchange -> {
+                    if (auth.mayBlock() && exchange.isInIoThread()) {
+                        exchange.dispatch(ex -> authenticate(ex, handshake)); // a JWKS fetch must not stall I/O
+                    } else {
+                        authenticate(exchange, handshake);
+                    }
+                })
                 .addExactPath("/healthz", exchange -> text(exchange, StatusCodes.OK, "ok\n"))
                 .addExactPath("/readyz", exchange -> {
                     boolean ok = ready.getAsBoolean() && acceptingUpgrades;
@@ -108,7 +112,7 @@ public final class UndertowServer implements AutoCloseable {
         long every = settings.pingInterval().toMillis();
         pinger = scheduler.scheduleAtFixedRate(this::pingAll, every, every, TimeUnit.MILLISECONDS);
         if (tls != null) {
-            long check = tlsReloadCheck.toMillis();
+            long check = tls.reloadCheck().toMillis();
             scheduler.scheduleAtFixedRate(tls::reloadIfChanged, check, check, TimeUnit.MILLISECONDS);
         }
         LOG.info("Listening on {}:{} ({})", settings.host(), port(), tls == null ? "ws://" : "wss://");
@@ -216,7 +220,11 @@ public final class UndertowServer implements AutoCloseable {
                 if (frame instanceof ClientFrame.Ping) {
                     session.sendControl(frames.encode(new ServerFrame.Pong()));
                 } else if (frame instanceof ClientFrame.Refresh refresh) {
-                    session.sendControl(refreshes.answer(session, refresh.token()));
+                    if (auth.mayBlock()) {
+                        channel.getWorker().execute(() -> session.sendControl(refreshes.answer(session, refresh.token())));
+                    } else {
+                        session.sendControl(refreshes.answer(session, refresh.token()));
+                    }
                 }
             } catch (BadFrameException e) {
                 session.sendControl(frames.encode(new ServerFrame.Error("bad_frame", e.getMessage())));
