@@ -62,6 +62,7 @@ public final class JwtAuthenticator {
 
     private final JwtParser parser;
     private final Duration clockSkew;
+    private final boolean mayBlock;
 
     public JwtAuthenticator(AuthSettings settings, Clock clock) {
         this(settings, clock, settings.jwksUrl() == null ? null : new JwksKeys(settings));
@@ -71,6 +72,7 @@ public final class JwtAuthenticator {
         SecretKey secret = settings.secret() == null ? null
                 : Keys.hmacShaKeyFor(settings.secret().getBytes(StandardCharsets.UTF_8));
         Set<JwtAlgorithm> allowed = settings.algorithms();
+        this.mayBlock = jwks != null;
         this.clockSkew = Duration.ofSeconds((settings.clockSkew().toMillis() + 999) / 1000);
         JwtParserBuilder builder = Jwts.parser()
                 .keyLocator(new LocatorAdapter<Key>() {
@@ -108,6 +110,11 @@ public final class JwtAuthenticator {
         } catch (JwksKeys.KeyNotFound e) {
             throw new Refused(Failure.UNKNOWN_KEY, e.getMessage());
         }
+    }
+
+    /** True when {@link #authenticate} may wait for the JWKS URL (up to its 2 s timeout): keep it off I/O threads. */
+    public boolean mayBlock() {
+        return mayBlock;
     }
 
     public Result authenticate(String token) {

@@ -70,7 +70,11 @@ final class ClientFrames extends AbstractReceiveListener {
             if (frame instanceof ClientFrame.Ping) {
                 session.sendControl(frames.encode(new ServerFrame.Pong()));
             } else if (frame instanceof ClientFrame.Refresh refresh) {
-                session.sendControl(refreshes.answer(session, refresh.token()));
+                if (refreshes.mayBlock()) {
+                    channel.getWorker().execute(() -> session.sendControl(refreshes.answer(session, refresh.token())));
+                } else {
+                    session.sendControl(refreshes.answer(session, refresh.token()));
+                }
             }
         } catch (BadFrameException e) {
             session.sendControl(frames.encode(new ServerFrame.Error("bad_frame", e.getMessage())));

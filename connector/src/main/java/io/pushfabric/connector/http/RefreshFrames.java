@@ -19,6 +19,11 @@ final class RefreshFrames {
         this.frames = frames;
     }
 
+    /** True when checking a token may block (a JWKS fetch): then answer off the I/O thread. */
+    boolean mayBlock() {
+        return auth.mayBlock();
+    }
+
     /** @return the frame to send back: {@code refreshed}, or an error {@code refresh_refused} */
     String answer(ClientSession session, String token) {
         JwtAuthenticator.Result result = auth.authenticate(token);

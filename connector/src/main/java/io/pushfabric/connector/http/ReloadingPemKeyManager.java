@@ -16,6 +16,7 @@ import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,10 @@ final class ReloadingPemKeyManager extends X509ExtendedKeyManager {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("no TLS in this JVM: " + e.getMessage(), e);
         }
+    }
+
+    Duration reloadCheck() {
+        return settings.reloadCheck();
     }
 
     void reloadIfChanged() {

@@ -64,7 +64,6 @@ public final class UndertowServer implements AutoCloseable {
     private final Set<UndertowSession> sockets = ConcurrentHashMap.newKeySet();
     private final Undertow undertow;
     private final ReloadingPemKeyManager tls;
-    private final java.time.Duration tlsReloadCheck;
     private volatile boolean acceptingUpgrades = true;
     private ScheduledFuture<?> pinger;
 
@@ -82,11 +81,16 @@ public final class UndertowServer implements AutoCloseable {
         this.scheduler = scheduler;
         this.clock = clock;
         this.refreshes = new RefreshFrames(auth, tokenExpiry, frames);
-        this.tlsReloadCheck = tls == null ? null : tls.reloadCheck();
         this.origins = new OriginCheck(allowedOrigins);
         WebSocketProtocolHandshakeHandler handshake = Handlers.websocket(this::onConnect);
         HttpHandler routes = Handlers.path()
-                .addExactPath("/ws", exchange -> authenticate(exchange, handshake))
+                .addExactPath("/ws", exchange -> {
+                    if (auth.mayBlock() && exchange.isInIoThread()) {
+                        exchange.dispatch(ex -> authenticate(ex, handshake)); // a JWKS fetch must not stall I/O
+                    } else {
+                        authenticate(exchange, handshake);
+                    }
+                })
                 .addExactPath("/healthz", exchange -> text(exchange, StatusCodes.OK, "ok\n"))
                 .addExactPath("/readyz", exchange -> {
                     boolean ok = ready.getAsBoolean() && acceptingUpgrades;
@@ -114,7 +118,7 @@ public final class UndertowServer implements AutoCloseable {
         long every = settings.pingInterval().toMillis();
         pinger = scheduler.scheduleAtFixedRate(this::pingAll, every, every, TimeUnit.MILLISECONDS);
         if (tls != null) {
-            long check = tlsReloadCheck.toMillis();
+            long check = tls.reloadCheck().toMillis();
             scheduler.scheduleAtFixedRate(tls::reloadIfChanged, check, check, TimeUnit.MILLISECONDS);
         }
         LOG.info("Listening on {}:{} ({})", settings.host(), port(), tls == null ? "ws://" : "wss://");
