@@ -21,7 +21,7 @@ import io.pushfabric.contracts.AdminCommand;
 import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.PushRequestCodec;
-import io.pushfabric.contracts.kafka.TopicAdmin;
+import io.pushfabric.client.TopicAdmin;
 import io.pushfabric.registry.RedisRegistries;
 import java.time.Clock;
 import java.time.Duration;

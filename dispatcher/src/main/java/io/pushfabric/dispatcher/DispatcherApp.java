@@ -2,7 +2,7 @@ package io.pushfabric.dispatcher;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushfabric.contracts.PushRequestCodec;
-import io.pushfabric.contracts.kafka.TopicAdmin;
+import io.pushfabric.client.TopicAdmin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.dispatcher.janitor.NodeJanitor;

@@ -1,16 +1,16 @@
 package io.pushfabric.e2e;
 
+import io.pushfabric.client.KeyPartitions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushfabric.connector.ConnectorApp;
 import io.pushfabric.connector.ConnectorConfig;
 import io.pushfabric.connector.auth.AuthSettings;
 import io.pushfabric.connector.auth.TokenIssuer;
-import io.pushfabric.contracts.RoutingKeys;
 import io.pushfabric.contracts.Topics;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.config.Env;
 import io.pushfabric.contracts.config.ServiceEnv;
-import io.pushfabric.contracts.publish.PushPublisher;
+import io.pushfabric.client.PushPublisher;
 import io.pushfabric.dispatcher.DispatcherApp;
 import io.pushfabric.dispatcher.DispatcherConfig;
 import io.pushfabric.registry.RedisRegistries;
@@ -159,7 +159,7 @@ final class Fabric implements AutoCloseable {
 
     /** The partition of {@code push-requests} Kafka's default partitioner picks for a routing key. */
     int partitionOf(String key) {
-        return RoutingKeys.partition(key, Integer.parseInt(env.get("PUSH_REQUESTS_PARTITIONS")));
+        return KeyPartitions.of(key, Integer.parseInt(env.get("PUSH_REQUESTS_PARTITIONS")));
     }
 
     /** Another user whose messages land in {@code user}'s partition. */

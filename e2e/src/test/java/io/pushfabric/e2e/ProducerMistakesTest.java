@@ -1,5 +1,6 @@
 package io.pushfabric.e2e;
 
+import io.pushfabric.client.KeyPartitions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -71,10 +72,10 @@ class ProducerMistakesTest {
      * reads both for the user, so this is the case where a misplaced record could reach a client on replay.
      */
     private static String userMisplacedOnTheBroadcastPartition() {
-        int broadcast = RoutingKeys.partition(RoutingKeys.BROADCAST, PARTITIONS);
+        int broadcast = KeyPartitions.of(RoutingKeys.BROADCAST, PARTITIONS);
         for (int i = 0; i < 10_000; i++) {
             String user = "crc-user-" + i;
-            if (crc32Partition(user) == broadcast && RoutingKeys.partition(user, PARTITIONS) != broadcast) {
+            if (crc32Partition(user) == broadcast && KeyPartitions.of(user, PARTITIONS) != broadcast) {
                 return user;
             }
         }
@@ -115,7 +116,7 @@ class ProducerMistakesTest {
                     dlq.countByReason().equals(Map.of("WRONG_PARTITION", 5L, "NOT_JSON", 1L)));
             DeadLetter letter = dlq.list(10).stream().filter(l -> l.reason().equals("WRONG_PARTITION")).findFirst()
                     .orElseThrow();
-            assertThat(letter.detail()).contains("maps to partition " + RoutingKeys.partition(user, PARTITIONS))
+            assertThat(letter.detail()).contains("maps to partition " + KeyPartitions.of(user, PARTITIONS))
                     .contains("partitioner=murmur2_random");
             assertThat(dlq.show(letter.position())).hasValueSatisfying(l -> assertThat(l.key()).isEqualTo(user));
 

@@ -4,7 +4,7 @@ import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.PushRequest;
 import io.pushfabric.contracts.UserId;
-import io.pushfabric.contracts.publish.PushPublisher;
+import io.pushfabric.client.PushPublisher;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.pushfabric.contracts.Topics;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.config.Env;
 import io.pushfabric.contracts.config.ServiceEnv;
-import io.pushfabric.contracts.publish.PushPublisher;
+import io.pushfabric.client.PushPublisher;
 import io.pushfabric.dispatcher.DispatcherApp;
 import io.pushfabric.dispatcher.DispatcherConfig;
 import io.pushfabric.dispatcher.http.StatusServer;

@@ -1,5 +1,6 @@
 package io.pushfabric.launcher;
 
+import io.pushfabric.client.KeyPartitions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -212,7 +213,7 @@ class DevFabricTest {
         Frames frames = new Frames();
         WebSocket socket = connect(tokenFromApi(user), frames);
         assertThat(frames.next().path("type").asText()).isEqualTo("welcome");
-        int wrong = (io.pushfabric.contracts.RoutingKeys.partition(user, DevFabric.REQUEST_PARTITIONS) + 1)
+        int wrong = (KeyPartitions.of(user, DevFabric.REQUEST_PARTITIONS) + 1)
                 % DevFabric.REQUEST_PARTITIONS;
         byte[] value = ("{\"v\":1,\"user\":\"" + user + "\",\"messageId\":\"m-1\",\"payload\":{\"text\":\"late\"}}")
                 .getBytes(StandardCharsets.UTF_8);

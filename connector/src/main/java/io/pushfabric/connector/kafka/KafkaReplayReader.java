@@ -1,5 +1,6 @@
 package io.pushfabric.connector.kafka;
 
+import io.pushfabric.client.KeyPartitions;
 import io.pushfabric.connector.session.ReplaySource;
 import io.pushfabric.contracts.ControlMarker;
 import io.pushfabric.contracts.Delivery;
@@ -228,7 +229,7 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
                     if (record.headers().lastHeader(ControlMarker.HEADER) != null) {
                         continue;
                     }
-                    if (record.key() != null && RoutingKeys.partition(record.key(), partitions) != tp.partition()) {
+                    if (record.key() != null && KeyPartitions.of(record.key(), partitions) != tp.partition()) {
                         continue; // dead-lettered as WRONG_PARTITION, never delivered live; a redrive re-publishes it
                     }
                     List<Request> candidates = RoutingKeys.BROADCAST.equals(record.key())

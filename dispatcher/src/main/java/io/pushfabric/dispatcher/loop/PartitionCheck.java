@@ -1,11 +1,11 @@
 package io.pushfabric.dispatcher.loop;
 
-import io.pushfabric.contracts.RoutingKeys;
+import io.pushfabric.client.KeyPartitions;
 import java.util.Optional;
 
 /**
  * Checks that a keyed record of {@code push-requests} sits in the partition its routing key maps to
- * ({@link RoutingKeys#partition}). Per-user order, the session fences and replay all read only the user's
+ * ({@link KeyPartitions#of}). Per-user order, the session fences and replay all read only the user's
  * partition (and the broadcast partition), so a record elsewhere would be delivered live but missed by
  * replay, or overtake the fence: it is never dispatched. Pure; one instance per batch, with the partition
  * count of that moment.
@@ -45,7 +45,7 @@ public final class PartitionCheck {
         if (key == null) {
             return Optional.empty();
         }
-        int expected = RoutingKeys.partition(key, partitions);
+        int expected = KeyPartitions.of(key, partitions);
         return expected == partition ? Optional.empty() : Optional.of(new Misplaced(key, partition, expected, partitions));
     }
 }

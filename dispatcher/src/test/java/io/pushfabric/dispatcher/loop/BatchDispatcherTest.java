@@ -1,5 +1,6 @@
 package io.pushfabric.dispatcher.loop;
 
+import io.pushfabric.client.KeyPartitions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -146,7 +147,7 @@ class BatchDispatcherTest {
     void recordOutsideItsKeysPartitionIsDeadLetteredNotDelivered() {
         connect(ALICE, A);
         int partitions = 4;
-        int home = RoutingKeys.partition(ALICE.value(), partitions);
+        int home = KeyPartitions.of(ALICE.value(), partitions);
         PushRequest request = PushRequest.toUser(ALICE, JsonNodeFactory.instance.textNode("x"));
         batch.add(new PolledRecord(new MessagePosition((home + 1) % partitions, 7), ALICE.value(),
                 codec.encode(request), false));

@@ -1,5 +1,6 @@
 package io.pushfabric.dispatcher.loop;
 
+import io.pushfabric.client.KeyPartitions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,8 +14,8 @@ class PartitionCheckTest {
 
     @Test
     void recordInItsKeysPartitionPasses() {
-        assertThat(check.check("alice", RoutingKeys.partition("alice", 12))).isEmpty();
-        assertThat(check.check(RoutingKeys.BROADCAST, RoutingKeys.partition("*", 12))).isEmpty();
+        assertThat(check.check("alice", KeyPartitions.of("alice", 12))).isEmpty();
+        assertThat(check.check(RoutingKeys.BROADCAST, KeyPartitions.of("*", 12))).isEmpty();
     }
 
     @Test
@@ -24,7 +25,7 @@ class PartitionCheckTest {
 
     @Test
     void recordElsewhereIsMisplacedWithTheExpectedPartitionAndTheFix() {
-        int expected = RoutingKeys.partition("alice", 12);
+        int expected = KeyPartitions.of("alice", 12);
         int wrong = (expected + 1) % 12;
 
         PartitionCheck.Misplaced m = check.check("alice", wrong).orElseThrow();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.PushRequest;
 import io.pushfabric.contracts.UserId;
-import io.pushfabric.contracts.publish.PushPublisher;
+import io.pushfabric.client.PushPublisher;
 import io.pushfabric.loadtest.measure.DeliveryLedger;
 import io.pushfabric.loadtest.measure.MicroClock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.pushfabric.contracts.kafka;
+package io.pushfabric.client;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.pushfabric.contracts.publish;
+package io.pushfabric.client;
 
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.PushRequest;
