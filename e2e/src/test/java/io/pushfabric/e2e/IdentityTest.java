@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.sun.net.httpserver.HttpServer;
+import io.jsonwebtoken.Jwts;
 import io.pushfabric.connector.auth.AuthSettings;
 import io.pushfabric.connector.auth.TokenIssuer;
 import io.pushfabric.contracts.CloseCodes;
@@ -11,11 +15,18 @@ import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.PushRequest;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.frames.ServerFrame;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,11 +42,27 @@ class IdentityTest {
     private static final Duration SHORT = Duration.ofSeconds(2);
     private static Fabric fabric;
     private static TokenIssuer tokens;
+    private static HttpServer identityProvider;
+    private static KeyPair idpKey;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        idpKey = generator.generateKeyPair();
+        byte[] jwks = new JWKSet(new RSAKey.Builder((RSAPublicKey) idpKey.getPublic()).keyID("idp-1").build())
+                .toString(true).getBytes(StandardCharsets.UTF_8);
+        identityProvider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        identityProvider.createContext("/keys", exchange -> {
+            exchange.sendResponseHeaders(200, jwks.length);
+            exchange.getResponseBody().write(jwks);
+            exchange.close();
+        });
+        identityProvider.start();
         fabric = Fabric.start(1, 1, Map.of("PUSH_JWT_CLOCK_SKEW_MS", "0",
-                "PUSH_ALLOWED_ORIGINS", "https://app.example.com, http://127.0.0.1:8080"));
+                "PUSH_ALLOWED_ORIGINS", "https://app.example.com, http://127.0.0.1:8080",
+                "PUSH_JWKS_URL", "http://127.0.0.1:" + identityProvider.getAddress().getPort() + "/keys",
+                "PUSH_JWT_ALGORITHMS", "HS256,RS256"));
         tokens = new TokenIssuer(new AuthSettings(Fabric.SECRET, null, null, Duration.ZERO), Clock.systemUTC());
     }
 
@@ -44,6 +71,27 @@ class IdentityTest {
         if (fabric != null) {
             fabric.close();
         }
+        if (identityProvider != null) {
+            identityProvider.stop(0);
+        }
+    }
+
+    private static String idpToken(String user, Duration validity) {
+        return Jwts.builder().header().keyId("idp-1").and().subject(user)
+                .expiration(Date.from(Instant.now().plus(validity))).signWith(idpKey.getPrivate()).compact();
+    }
+
+    @Test
+    void identityProviderTokenOpensASessionAndRefreshesIt() {
+        WsClient client = WsClient.connect(fabric.http, fabric.wsUrl(0), idpToken("idp-user", Duration.ofMinutes(1)),
+                null).join();
+        await().atMost(Duration.ofSeconds(20)).until(client::isWelcomed);
+
+        client.send(refresh(idpToken("idp-user", Duration.ofMinutes(10))));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.frames().stream()
+                .anyMatch(f -> f instanceof ServerFrame.Refreshed));
+        client.close();
     }
 
     private static WsClient connect(String user, Duration validity) {
