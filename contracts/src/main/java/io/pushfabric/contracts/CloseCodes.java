@@ -3,7 +3,7 @@ package io.pushfabric.contracts;
 /**
  * Every WebSocket close code pushfabric sends, in one place. 1000-1015 are RFC 6455's; pushfabric's own
  * codes sit in 4000-4099, and every one of them means: reconnect, with the cursor, after a
- * backoff with full jitter. A refused upgrade is an HTTP status (401, 429, 503), not a close code.
+ * backoff with full jitter. A refused upgrade is an HTTP status (401, 403, 429, 503), not a close code.
  */
 public final class CloseCodes {
     /** Normal closure, e.g. the client asked. */

@@ -99,6 +99,15 @@ final class ClientFrames extends AbstractReceiveListener {
     }
 
     @Override
+    protected void onFullPongMessage(WebSocketChannel channel, BufferedBinaryMessage message) throws IOException {
+        if (withinBudget()) {
+            super.onFullPongMessage(channel, message);
+        } else {
+            message.getData().free();
+        }
+    }
+
+    @Override
     protected void onError(WebSocketChannel channel, Throwable error) {
         // Undertow has already sent close 1009 when a message outgrew the limit; this only counts it.
         if (error instanceof IOException && tooBigMessage.equals(error.getMessage())) {

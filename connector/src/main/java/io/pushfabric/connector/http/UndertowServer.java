@@ -9,6 +9,7 @@ import io.pushfabric.connector.session.ClientSession;
 import io.pushfabric.connector.session.SessionLifecycle;
 import io.pushfabric.connector.session.SessionMetrics;
 import io.pushfabric.connector.session.TokenExpiry;
+import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.frames.FrameCodec;
 import io.undertow.Handlers;
@@ -207,6 +208,7 @@ public final class UndertowServer implements AutoCloseable {
         UndertowSession socket = new UndertowSession(channel, settings.sendQueueLimit(), clock.millis());
         sockets.add(socket);
         ClientSession session = lifecycle.open(user, exchange.getAttachment(CURSOR), socket);
+        socket.closeIdleThrough(() -> session.close(CloseCodes.IDLE_TIMEOUT, "idle timeout"));
         ConnectionSlots.Slot slot = exchange.getAttachment(SLOT);
         session.tokenValidUntil(exchange.getAttachment(TOKEN_VALID_UNTIL).toEpochMilli());
         channel.addCloseTask(ch -> {

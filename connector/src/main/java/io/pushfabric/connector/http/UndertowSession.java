@@ -26,6 +26,8 @@ final class UndertowSession implements FrameSink {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicReference<Runnable> whenRoom = new AtomicReference<>();
     private volatile long lastReceived;
+    /** How an idle peer is closed: through its session once it has one, so the session knows why. */
+    private volatile Runnable idleClose = () -> close(CloseCodes.IDLE_TIMEOUT, "idle timeout");
     private final WebSocketCallback<Void> onSent = new WebSocketCallback<>() {
         @Override
         public void complete(WebSocketChannel ch, Void context) {
@@ -122,6 +124,11 @@ final class UndertowSession implements FrameSink {
         return now - lastReceived >= idleTimeoutMillis;
     }
 
+    /** Closes an idle peer through {@code sessionClose}, which must end in {@link #close} with 4004. */
+    void closeIdleThrough(Runnable sessionClose) {
+        idleClose = sessionClose;
+    }
+
     /**
      * Drops an idle peer: first a close frame, which a peer that still reads gets; when called again on a
      * socket that is still open, the TCP connection (the peer never completed the close).
@@ -133,7 +140,7 @@ final class UndertowSession implements FrameSink {
             IoUtils.safeClose(channel);
             return false;
         }
-        close(CloseCodes.IDLE_TIMEOUT, "idle timeout");
+        idleClose.run();
         return true;
     }
 }

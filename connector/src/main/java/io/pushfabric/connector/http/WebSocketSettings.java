@@ -16,6 +16,15 @@ import java.time.Duration;
  */
 public record WebSocketSettings(String host, int port, int sendQueueLimit, Duration idleTimeout,
                                 Duration pingInterval, int ioThreads) {
+    public WebSocketSettings {
+        // A client that only answers pings was last heard up to one ping interval ago at each check.
+        if (idleTimeout.compareTo(pingInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("PUSH_IDLE_TIMEOUT_MS (" + idleTimeout.toMillis()
+                    + ") must be at least twice PUSH_PING_INTERVAL_MS (" + pingInterval.toMillis()
+                    + "), or clients that answer every ping are dropped as idle");
+        }
+    }
+
     public static WebSocketSettings fromEnv(Env env) {
         return new WebSocketSettings(env.string("PUSH_HOST", "0.0.0.0"), env.integer("PUSH_PORT", 8080, 0, 65535),
                 env.integer("PUSH_SEND_QUEUE_LIMIT", 1000, 1, 1_000_000),

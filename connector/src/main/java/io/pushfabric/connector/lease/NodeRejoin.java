@@ -87,12 +87,17 @@ public final class NodeRejoin implements Runnable {
         }
     }
 
+    /** One heartbeat. Never throws: the scheduler would stop calling it, and the node would never rejoin. */
     @Override
     public void run() {
-        if (lease.renew() == NodeHeartbeat.Renewal.LAPSED) {
-            fence();
+        try {
+            if (lease.renew() == NodeHeartbeat.Renewal.LAPSED) {
+                fence();
+            }
+            tick();
+        } catch (RuntimeException e) {
+            LOG.error("Heartbeat failed; the next one retries", e);
         }
-        tick();
     }
 
     /** The lease lapsed: close every session (4001), admit none, and start rejoining. */

@@ -177,6 +177,20 @@ public final class ClientSession {
         return tokenValidUntil;
     }
 
+    /**
+     * Closes the session with {@code code} if its token has expired at {@code now}, in one step with any
+     * refresh, so a session answered {@code refreshed} is never closed for the token it just replaced.
+     *
+     * @return true when this call closed it
+     */
+    synchronized boolean closeIfTokenExpired(long now, int code, String reason) {
+        if (closed || tokenValidUntil > now) {
+            return false;
+        }
+        closeLocked(code, reason);
+        return true;
+    }
+
     private void deliverLive(Delivery delivery, Supplier<String> frame) {
         int partition = delivery.position().partition();
         long offset = delivery.position().offset();

@@ -60,8 +60,8 @@ public final class TokenExpiry {
         long now = clock.millis();
         int closed = 0;
         for (ClientSession session : sessions.snapshot()) {
-            if (session.tokenValidUntil() <= now && !session.isClosed()) {
-                session.close(CloseCodes.TOKEN_EXPIRED, "token expired; reconnect with a fresh token and the cursor");
+            if (session.closeIfTokenExpired(now, CloseCodes.TOKEN_EXPIRED,
+                    "token expired; reconnect with a fresh token and the cursor")) {
                 expired.increment();
                 closed++;
             }

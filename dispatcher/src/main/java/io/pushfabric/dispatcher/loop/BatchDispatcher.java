@@ -127,6 +127,7 @@ public final class BatchDispatcher {
             throw new BatchRetryException("a send failed transiently: " + outcomes.transientFailure,
                     outcomes.transientFailure);
         }
+        failingSince.clear(); // the batch went through: a node that failed before starts afresh next time
         count(unique, targets, outcomes);
     }
 

@@ -296,6 +296,25 @@ class BatchDispatcherTest {
     }
 
     @Test
+    void aBatchThatGoesThroughWithoutANodeEndsThatNodesFailureStreak() {
+        connect(BOB, B);
+        add(BOB, "1");
+        sink.failLater.put(B, FailureScope.TRANSIENT);
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, 1, sink)).isInstanceOf(BatchRetryException.class);
+        batch.clear();
+        connect(ALICE, A);
+        add(ALICE, "2");
+        dispatcher.dispatch(batch, 1, sink); // B's users moved on: the retry no longer goes to B
+        clock.advance(NODE_FAILURE_LIMIT);
+        batch.clear();
+        add(BOB, "3");
+
+        assertThatThrownBy(() -> dispatcher.dispatch(batch, 1, sink)).isInstanceOf(BatchRetryException.class);
+
+        assertThat(nodes.liveNodes()).as("one blip long after the old streak: B is not fenced").contains(B);
+    }
+
+    @Test
     void aSuccessfulDeliveryEndsANodesFailureStreak() {
         connect(BOB, B);
         add(BOB, "1");
