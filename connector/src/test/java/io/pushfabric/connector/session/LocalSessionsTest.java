@@ -75,6 +75,42 @@ class LocalSessionsTest {
     }
 
     @Test
+    void fenceClosesEverySessionEvenWhenOneSocketFailsToClose() {
+        sessions.startBroadcastsAt(BROADCAST_PARTITION, 50);
+        FrameSink broken = new FrameSink() {
+            @Override
+            public boolean send(String text) {
+                return true;
+            }
+
+            @Override
+            public boolean sendWhenRoom(String text, Runnable whenRoom) {
+                return true;
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                throw new IllegalStateException("socket already torn down");
+            }
+
+            @Override
+            public int queued() {
+                return 0;
+            }
+        };
+        RecordingSink laptop = new RecordingSink();
+        ClientSession first = new ClientSession("broken", ALICE, broken, 100, metrics, 0L);
+        sessions.attach(first);
+        first.start("welcome", List.of());
+        ClientSession other = liveSession(BOB, laptop);
+
+        assertThat(sessions.fence()).isEqualTo(2);
+
+        assertThat(other.isClosed()).isTrue();
+        assertThat(laptop.closeCode()).isEqualTo(CloseCodes.NODE_FENCED);
+    }
+
+    @Test
     void broadcastsHandedOutRaiseTheHighMark() {
         sessions.startBroadcastsAt(BROADCAST_PARTITION, 50);
         broadcastOf(broadcast(BROADCAST_PARTITION, 60));
