@@ -2,6 +2,7 @@ package io.pushfabric.connector;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushfabric.connector.auth.JwtAuthenticator;
+import io.pushfabric.connector.http.EdgePolicies;
 import io.pushfabric.connector.http.UndertowServer;
 import io.pushfabric.connector.kafka.ControlTopicConsumer;
 import io.pushfabric.connector.kafka.KafkaMarkerLog;
@@ -168,10 +169,11 @@ public final class ConnectorApp implements AutoCloseable {
                     LOG.error("Closing sessions with expired tokens failed; retrying in 1 s", e);
                 }
             }, 1, 1, TimeUnit.SECONDS);
-            UndertowServer server = new UndertowServer(config.webSocket(), new JwtAuthenticator(config.auth(), clock),
-                    EdgeLimits.create(config.limits(), meters, clock), config.auth().allowedOrigins(),
-                    lifecycle, metrics, tokenExpiry, () -> isReady(heartbeat, membership, nodeConsumer), metricsText,
-                    config.tls().orElse(null), scheduler, clock);
+            EdgePolicies policies = new EdgePolicies(new JwtAuthenticator(config.auth(), clock),
+                    EdgeLimits.create(config.limits(), meters, clock), config.auth().allowedOrigins(), tokenExpiry,
+                    config.tls().orElse(null));
+            UndertowServer server = new UndertowServer(config.webSocket(), policies, lifecycle, metrics,
+                    () -> isReady(heartbeat, membership, nodeConsumer), metricsText, scheduler, clock);
             SessionDrain drainer = new SessionDrain(sessions, scheduler, clock);
             Duration maxLifetime = config.drain().maxLifetime();
             if (!maxLifetime.isZero()) {
