@@ -3,6 +3,8 @@
 // No dependencies: the platform WebSocket (browsers, Node >= 22) or one passed in as `WebSocket`.
 
 const MAX_FRAME_CHARS = 4096;
+/** Channel names the server accepts (docs/protocol.md, channels): 1-200 of these, not starting with '#'. */
+const CHANNEL_NAME = /^(?!#)[A-Za-z0-9_\-.:@#,/+!~]{1,200}$/;
 const OPEN = 1;
 
 /** Close codes (docs/protocol.md, "Close codes") after which the next attempt keeps backing off. */
@@ -124,6 +126,7 @@ export class PushClient {
     this._topic = null;
     this._positions = {};
     this._rawCursor = null;
+    this._channels = new Map();
     const stored = o.cursor ?? (this._storage ? this._storage.getItem(this._storageKey) : null);
     if (stored) this._adoptCursor(stored);
   }
@@ -190,6 +193,48 @@ export class PushClient {
     this._rawCursor = null;
     this._seen.clear();
     if (this._storage) this._storage.removeItem(this._storageKey);
+  }
+
+  /**
+   * Subscribes to a channel, now if connected and again after every reconnect, from the channel's own
+   * position, so the channel resumes like the user's stream. Options: `position` (a position from
+   * positionOf(), e.g. kept across a reload), `token` (a subscription JWT, or a function giving one).
+   */
+  subscribe(channel, options = {}) {
+    if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) {
+      throw new TypeError(`channel name must be 1-200 of A-Z a-z 0-9 _ - . : @ # , / + ! ~, not starting with #, was ${channel}`);
+    }
+    if (this._channels.has(channel)) return;
+    const sub = { token: options.token, position: null, replaying: 0, attempt: 0, byServer: false };
+    if (options.position) {
+      const parsed = parseCursor(options.position);
+      const partition = parsed && Object.keys(parsed.positions);
+      sub.position = parsed && partition.length === 1
+        ? { topic: parsed.topic, partition: Number(partition[0]), offset: parsed.positions[partition[0]] }
+        : { raw: options.position }; // sent as is: the server answers recovered:false, reason bad_position
+    }
+    this._channels.set(channel, sub);
+    if (this._state === 'open') this._sendSubscribe(channel, sub);
+  }
+
+  /** Stops a channel; returns false when it was not subscribed. Its pushes stop at once. */
+  unsubscribe(channel) {
+    if (!this._channels.delete(channel)) return false;
+    this._cancel(`subscribe ${channel}`);
+    this._send({ type: 'unsubscribe', channel });
+    return true;
+  }
+
+  /** The channels subscribed (or being subscribed). */
+  get channels() {
+    return [...this._channels.keys()];
+  }
+
+  /** A channel's position, `<topic>,<partition>:<offset>`, to resume it from; null before its first `subscribed`. */
+  positionOf(channel) {
+    const position = this._channels.get(channel)?.position;
+    if (!position) return null;
+    return position.raw ?? `${position.topic},${position.partition}:${position.offset}`;
   }
 
   // --- connection lifecycle -------------------------------------------------------------------------
@@ -297,7 +342,9 @@ export class PushClient {
       case 'push': return this._onPush(frame);
       case 'reconnect': return this._onReconnect(frame);
       case 'refreshed': return this._scheduleRefreshAt(frame.validUntil);
-      case 'error': return this._emit('error', { code: frame.code, message: frame.message });
+      case 'subscribed': return this._onSubscribed(frame);
+      case 'unsubscribed': return this._onUnsubscribed(frame);
+      case 'error': return this._onError(frame);
       default: return undefined; // pong, and frames of later protocol versions
     }
   }
@@ -318,24 +365,104 @@ export class PushClient {
       session: frame.session, user: frame.user, cursor: this.cursor,
     });
     if (!frame.recovered) this._emit('resync', { reason: frame.reason, node: frame.node });
+    for (const [channel, sub] of this._channels) {
+      if (sub.byServer) this._channels.delete(channel); // the server subscribes these itself
+      else this._sendSubscribe(channel, sub);
+    }
   }
 
   _onPush(frame) {
-    const replayed = this._replaying > 0;
-    if (replayed) this._replaying--;
-    const p = String(frame.partition);
-    const next = frame.offset + 1;
-    if (!(this._positions[p] >= next)) this._positions[p] = next;
-    this._persist();
+    let replayed;
+    if (frame.channel !== undefined) {
+      // A channel's push moves that channel's position, never the connect cursor.
+      const sub = this._channels.get(frame.channel);
+      if (!sub) return; // unsubscribed meanwhile
+      replayed = sub.replaying > 0;
+      if (replayed) sub.replaying--;
+      const at = sub.position;
+      if (at && at.partition === frame.partition && at.offset < frame.offset + 1) at.offset = frame.offset + 1;
+    } else {
+      replayed = this._replaying > 0;
+      if (replayed) this._replaying--;
+      const p = String(frame.partition);
+      if (!(this._positions[p] >= frame.offset + 1)) this._positions[p] = frame.offset + 1;
+      this._persist();
+    }
     if (!this._seen.add(frame.id)) return;
     const push = {
       id: frame.id, partition: frame.partition, offset: frame.offset, payload: frame.payload,
       node: frame.node, replayed,
     };
-    if (frame.broadcast) push.broadcast = true; else push.user = frame.user;
+    if (frame.channel !== undefined) push.channel = frame.channel;
+    else if (frame.broadcast) push.broadcast = true;
+    else push.user = frame.user;
     if (frame.messageId !== undefined) push.messageId = frame.messageId;
     if (frame.createdAt !== undefined) push.createdAt = frame.createdAt;
     this._emit('push', push);
+  }
+
+  _onSubscribed(frame) {
+    let sub = this._channels.get(frame.channel);
+    if (!sub) { // subscribed by the server (token claim, backend command)
+      sub = { position: null, replaying: 0, attempt: 0, byServer: true };
+      this._channels.set(frame.channel, sub);
+    }
+    sub.attempt = 0;
+    sub.replaying = frame.replayed || 0;
+    sub.position = { topic: frame.topic, partition: frame.partition, offset: frame.offset };
+    this._emit('subscribed', {
+      channel: frame.channel, recovered: frame.recovered, replayed: frame.replayed || 0,
+      position: this.positionOf(frame.channel), byServer: sub.byServer,
+    });
+    if (!frame.recovered) this._emit('resync', { channel: frame.channel, reason: frame.reason, node: this.node });
+  }
+
+  _onUnsubscribed(frame) {
+    const sub = this._channels.get(frame.channel);
+    if (sub) this._channels.delete(frame.channel);
+    if (frame.reason || sub) this._emit('unsubscribed', { channel: frame.channel, reason: frame.reason || 'client' });
+  }
+
+  _onError(frame) {
+    const error = { code: frame.code, message: frame.message };
+    if (frame.channel !== undefined) {
+      error.channel = frame.channel;
+      error.reason = frame.reason;
+      const sub = this._channels.get(frame.channel);
+      if (frame.code === 'subscribe_refused' && sub && frame.reason === 'unavailable') {
+        // the server could not reach Redis or Kafka: try again with full jitter
+        const delay = Math.floor(this._random() * Math.min(this._capMs, this._baseMs * 2 ** sub.attempt));
+        sub.attempt = Math.min(sub.attempt + 1, 30);
+        const socket = this._socket;
+        this._timer(`subscribe ${frame.channel}`, delay, () => {
+          if (socket === this._socket && this._channels.get(frame.channel) === sub) this._sendSubscribe(frame.channel, sub);
+        });
+      } else if (frame.code === 'subscribe_refused' && sub && frame.reason !== 'already_subscribed') {
+        this._channels.delete(frame.channel);
+      }
+    }
+    this._emit('error', error);
+  }
+
+  async _sendSubscribe(channel, sub) {
+    const frame = { type: 'subscribe', channel };
+    const position = this.positionOf(channel);
+    if (position) frame.position = position;
+    if (sub.token !== undefined) {
+      const socket = this._socket;
+      try {
+        frame.token = typeof sub.token === 'function' ? await sub.token(channel) : sub.token;
+      } catch (e) {
+        this._emit('error', { code: 'token_failed', channel, message: `no subscription token: ${e && e.message ? e.message : e}` });
+        return;
+      }
+      if (socket !== this._socket || this._channels.get(channel) !== sub) return;
+    }
+    try {
+      this._send(frame);
+    } catch (e) {
+      this._emit('error', { code: 'subscribe_failed', channel, message: e.message });
+    }
   }
 
   _onReconnect(frame) {
@@ -426,7 +553,7 @@ export class PushClient {
   }
 
   _clearSessionTimers() {
-    for (const name of ['welcome', 'refresh', 'ping', 'drain']) this._cancel(name);
+    for (const name of Object.keys(this._timers)) if (name !== 'retry') this._cancel(name);
   }
 
   _clearAll() {
