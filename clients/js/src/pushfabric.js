@@ -104,7 +104,7 @@ export class PushClient {
     this._baseMs = positive('backoff.baseMs', o.backoff?.baseMs ?? 500);
     this._capMs = positive('backoff.capMs', o.backoff?.capMs ?? 30_000);
     this._refreshAt = o.refreshAt ?? 0.75;
-    if (!(this._refreshAt > 0 && this._refreshAt < 1)) throw new TypeError(`refreshAt must be between 0 and 1, was ${o.refreshAt}`);
+    if (!(this._refreshAt >= 0 && this._refreshAt < 1)) throw new TypeError(`refreshAt must be 0 (off) or between 0 and 1, was ${o.refreshAt}`);
     this._welcomeTimeoutMs = positive('welcomeTimeoutMs', o.welcomeTimeoutMs ?? 20_000);
     this._pingIntervalMs = o.pingIntervalMs ?? 0;
     this._storage = o.storage || null;
@@ -341,7 +341,9 @@ export class PushClient {
       case 'welcome': return this._onWelcome(frame);
       case 'push': return this._onPush(frame);
       case 'reconnect': return this._onReconnect(frame);
-      case 'refreshed': return this._scheduleRefreshAt(frame.validUntil);
+      case 'refreshed':
+        this._scheduleRefreshAt(frame.validUntil);
+        return this._emit('refreshed', { validUntil: frame.validUntil });
       case 'subscribed': return this._onSubscribed(frame);
       case 'unsubscribed': return this._onUnsubscribed(frame);
       case 'error': return this._onError(frame);
@@ -490,11 +492,16 @@ export class PushClient {
 
   /** Refreshes at `refreshAt` (default 75 %) of the time left until `validUntil` (epoch millis). */
   _scheduleRefreshAt(validUntil) {
-    if (typeof validUntil !== 'number') return;
+    if (typeof validUntil !== 'number' || this._refreshAt === 0) return;
     const now = this._now();
     const delay = Math.max(0, Math.floor((validUntil - now) * this._refreshAt));
     if (validUntil <= now) return;
     this._timer('refresh', delay, () => this._refreshToken());
+  }
+
+  /** Gets a fresh token from the token callback and sends it in a refresh frame now (done by itself ahead of expiry). */
+  refreshToken() {
+    return this._refreshToken();
   }
 
   async _refreshToken() {

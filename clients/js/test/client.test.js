@@ -320,3 +320,16 @@ test('options are checked when the client is made', () => {
   assert.throws(() => new PushClient({ url: 'ws://x', token: () => 't', WebSocket, backoff: { baseMs: 0 } }), /backoff.baseMs/);
   assert.throws(() => new PushClient({ url: 'ws://x', token: () => 't', WebSocket, refreshAt: 1 }), /refreshAt/);
 });
+
+test('refreshAt 0 turns automatic refresh off; refreshToken() refreshes now; refreshed is an event', async () => {
+  const { server, clock, client, tokens } = await connected({ refreshAt: 0 });
+  const ws = server.welcome();
+  await clock.advance(3_000_000);
+  assert.deepEqual(ws.sent, []);
+  await client.refreshToken();
+  assert.deepEqual(ws.sent, [{ type: 'refresh', token: tokens.at(-1).token }]);
+  const seen = [];
+  client.on('refreshed', (r) => seen.push(r));
+  server.send(ws, { type: 'refreshed', validUntil: 43 });
+  assert.deepEqual(seen, [{ validUntil: 43 }]);
+});
