@@ -119,6 +119,7 @@ export class PushClient {
     this._state = 'idle';
     this._socket = null;
     this._attempt = 0;
+    this._epoch = 0; // every attempt and close() starts a new one; a token that comes back late is for an old one
     this._timers = {};
     this._welcome = null;
     this._reconnectAt = null;
@@ -171,6 +172,7 @@ export class PushClient {
   close() {
     if (this._state === 'idle' || this._state === 'closed') return;
     this._clearAll();
+    this._epoch++;
     const socket = this._socket;
     this._state = 'closed';
     if (socket) {
@@ -241,23 +243,24 @@ export class PushClient {
 
   async _open() {
     this._state = 'connecting';
+    const epoch = ++this._epoch;
     let token;
     try {
       token = await this._token({ reason: 'connect' });
       if (typeof token !== 'string' || token === '') throw new Error('the token callback gave no token');
     } catch (e) {
-      if (this._state !== 'connecting') return;
+      if (epoch !== this._epoch) return;
       this._emit('error', { code: 'token_failed', message: `no token: ${e && e.message ? e.message : e}` });
       this._retry(null, true);
       return;
     }
-    if (this._state !== 'connecting') return;
-    const base = typeof this._url === 'function' ? this._url() : this._url;
-    let url = `${base}${base.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}`;
-    const cursor = this.cursor;
-    if (cursor) url += `&cursor=${encodeURIComponent(cursor)}`;
+    if (epoch !== this._epoch) return;
     let socket;
     try {
+      const base = typeof this._url === 'function' ? this._url() : this._url;
+      let url = `${base}${base.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}`;
+      const cursor = this.cursor;
+      if (cursor) url += `&cursor=${encodeURIComponent(cursor)}`;
       socket = new this._WebSocket(url);
     } catch (e) {
       this._emit('error', { code: 'connect_failed', message: String(e && e.message ? e.message : e) });

@@ -333,3 +333,28 @@ test('refreshAt 0 turns automatic refresh off; refreshToken() refreshes now; ref
   server.send(ws, { type: 'refreshed', validUntil: 43 });
   assert.deepEqual(seen, [{ validUntil: 43 }]);
 });
+
+test('close() then connect() while a token is on its way: one socket, for the second connect', async () => {
+  const server = new FakeServer();
+  const clock = new FakeClock();
+  const waiting = [];
+  const client = new PushClient({
+    url: 'ws://x/ws', WebSocket: server.WebSocket, timers: clock, now: clock.now,
+    token: () => new Promise((resolve) => waiting.push(resolve)),
+  });
+  client.connect();
+  client.close();
+  client.connect();
+  waiting[0]('first');
+  waiting[1]('second');
+  await settle();
+  assert.deepEqual(server.sockets.map((s) => FakeServer.tokenOf(s)), ['second']);
+});
+
+test('a url function that throws is an error and a retry, not an unhandled rejection', async () => {
+  let calls = 0;
+  const { server, clock, of } = await connected({ url: () => { if (++calls === 1) throw new Error('no address'); return 'ws://x/ws'; } });
+  assert.match(of('error')[0].message, /no address/);
+  await clock.advance(clock.nextDelay());
+  assert.equal(server.sockets.length, 1);
+});

@@ -70,8 +70,8 @@ class BrowserSdkTest {
                     assertThat(drain.get()).as("sessions left on B after its drain").isZero();
 
                     List<String> expected = stream.expected().get(USER);
-                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                            .until(() -> page.ledger().path("received").size() >= expected.size());
+                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                            assertThat(texts(page.ledger().path("received"))).as("0 lost").containsAll(expected));
                     JsonNode ledger = page.ledger();
                     List<String> received = texts(ledger.path("received"));
                     assertThat(nodes(page)).containsExactly(fabric.nodeId(0), fabric.nodeId(1), fabric.nodeId(2));
