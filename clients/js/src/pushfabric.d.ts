@@ -62,6 +62,8 @@ export interface PushEvent {
   channel?: string;
   messageId?: string;
   createdAt?: number;
+  /** The producer asked for a read receipt: call `ack(id)` once the application has handled it. */
+  receipt?: true;
 }
 
 export interface ResyncEvent {

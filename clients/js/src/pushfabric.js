@@ -403,6 +403,7 @@ export class PushClient {
     else push.user = frame.user;
     if (frame.messageId !== undefined) push.messageId = frame.messageId;
     if (frame.createdAt !== undefined) push.createdAt = frame.createdAt;
+    if (frame.receipt === true) push.receipt = true; // the producer asked for a read receipt: ack(id) once handled
     this._emit('push', push);
   }
 

@@ -238,6 +238,16 @@ test('events of a socket the client has left are ignored', async () => {
   assert.equal(of('disconnected').length, 1);
 });
 
+test('a push with receipt:true says so, for the application to ack it', async () => {
+  const { server, client, of } = await connected();
+  const ws = server.welcome();
+  server.push(ws, 3, 20, { receipt: true });
+  server.push(ws, 3, 21);
+  assert.deepEqual(of('push').map((p) => p.receipt), [true, undefined]);
+  client.ack(of('push')[0].id);
+  assert.deepEqual(ws.sent, [{ type: 'ack', id: '3-20' }]);
+});
+
 test('ack sends {"type":"ack","id"} on an open session, false otherwise, and refuses a malformed id', async () => {
   const { server, client } = await connected();
   assert.equal(client.ack('3-120'), false);
