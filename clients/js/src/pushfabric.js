@@ -5,6 +5,8 @@
 const MAX_FRAME_CHARS = 4096;
 /** Channel names the server accepts (docs/protocol.md, channels): 1-200 of these, not starting with '#'. */
 const CHANNEL_NAME = /^(?!#)[A-Za-z0-9_\-.:@#,/+!~]{1,200}$/;
+/** Subscribe frames sent per second at most: every frame counts against PUSH_CLIENT_FRAMES_PER_SECOND (20). */
+const SUBSCRIBES_PER_SECOND = 10;
 const OPEN = 1;
 
 /** Close codes (docs/protocol.md, "Close codes") after which the next attempt keeps backing off. */
@@ -128,6 +130,8 @@ export class PushClient {
     this._positions = {};
     this._rawCursor = null;
     this._channels = new Map();
+    this._subscribeQueue = [];
+    this._subscribesSent = 0;
     const stored = o.cursor ?? (this._storage ? this._storage.getItem(this._storageKey) : null);
     if (stored) this._adoptCursor(stored);
   }
@@ -216,7 +220,7 @@ export class PushClient {
         : { raw: options.position }; // sent as is: the server answers recovered:false, reason bad_position
     }
     this._channels.set(channel, sub);
-    if (this._state === 'open') this._sendSubscribe(channel, sub);
+    if (this._state === 'open') this._queueSubscribe(channel);
   }
 
   /** Stops a channel; returns false when it was not subscribed. Its pushes stop at once. */
@@ -261,6 +265,8 @@ export class PushClient {
       let url = `${base}${base.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}`;
       const cursor = this.cursor;
       if (cursor) url += `&cursor=${encodeURIComponent(cursor)}`;
+      const claimed = this._serverChannelPositions();
+      if (claimed) url += `&channels=${encodeURIComponent(JSON.stringify(claimed))}`;
       socket = new this._WebSocket(url);
     } catch (e) {
       this._emit('error', { code: 'connect_failed', message: String(e && e.message ? e.message : e) });
@@ -370,9 +376,13 @@ export class PushClient {
       session: frame.session, user: frame.user, cursor: this.cursor,
     });
     if (!frame.recovered) this._emit('resync', { reason: frame.reason, node: frame.node });
+    this._subscribeQueue = [];
+    this._subscribesSent = 0;
     for (const [channel, sub] of this._channels) {
-      if (sub.byServer) this._channels.delete(channel); // the server subscribes these itself
-      else this._sendSubscribe(channel, sub);
+      // The server subscribes its own again (token claim, recovered through the channels parameter), or not
+      // (a backend command lasts one session): either way a subscribed frame says so.
+      if (sub.byServer) this._channels.delete(channel);
+      else this._queueSubscribe(channel);
     }
   }
 
@@ -441,13 +451,45 @@ export class PushClient {
         sub.attempt = Math.min(sub.attempt + 1, 30);
         const socket = this._socket;
         this._timer(`subscribe ${frame.channel}`, delay, () => {
-          if (socket === this._socket && this._channels.get(frame.channel) === sub) this._sendSubscribe(frame.channel, sub);
+          if (socket === this._socket && this._channels.get(frame.channel) === sub) this._queueSubscribe(frame.channel);
         });
       } else if (frame.code === 'subscribe_refused' && sub && frame.reason !== 'already_subscribed') {
         this._channels.delete(frame.channel);
       }
     }
     this._emit('error', error);
+  }
+
+  /** Channels the server subscribed, with their positions, for the `channels` connect parameter; null for none. */
+  _serverChannelPositions() {
+    const positions = {};
+    for (const [channel, sub] of this._channels) {
+      if (sub.byServer && sub.position) positions[channel] = this.positionOf(channel);
+    }
+    return Object.keys(positions).length ? positions : null;
+  }
+
+  _queueSubscribe(channel) {
+    if (!this._subscribeQueue.includes(channel)) this._subscribeQueue.push(channel);
+    this._pumpSubscribes();
+  }
+
+  /** Sends queued subscribes, SUBSCRIBES_PER_SECOND a second at most, so many channels never trip the frame rate (1008). */
+  _pumpSubscribes() {
+    while (this._subscribeQueue.length && this._subscribesSent < SUBSCRIBES_PER_SECOND) {
+      const channel = this._subscribeQueue.shift();
+      const sub = this._channels.get(channel);
+      if (sub && this._state === 'open') {
+        this._sendSubscribe(channel, sub);
+        this._subscribesSent++;
+      }
+    }
+    if (this._subscribesSent > 0 && this._timers.subscribes === undefined) {
+      this._timer('subscribes', 1000, () => {
+        this._subscribesSent = 0;
+        this._pumpSubscribes();
+      });
+    }
   }
 
   async _sendSubscribe(channel, sub) {

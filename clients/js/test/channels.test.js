@@ -123,7 +123,7 @@ test('a refused subscribe is reported; unavailable is retried with backoff, not_
   assert.deepEqual(ws.sent.at(-1), { type: 'subscribe', channel: 'chat:lobby' });
 });
 
-test('a channel the server subscribed (token claim, backend) delivers, and is left to the server after a reconnect', async () => {
+test('a channel the server subscribed (token claim) delivers, and is recovered through the channels connect parameter', async () => {
   const { server, clock, client, of } = await connected();
   let ws = server.welcome();
   server.send(ws, subscribed({ channel: 'team:7' }));
@@ -132,8 +132,31 @@ test('a channel the server subscribed (token claim, backend) delivers, and is le
   assert.equal(of('push')[0].channel, 'team:7');
   server.close(ws, 1006);
   await clock.advance(clock.nextDelay());
+  assert.deepEqual(JSON.parse(new URL(server.last.url).searchParams.get('channels')), { 'team:7': 'T,7:1235' });
   ws = server.welcome();
-  assert.deepEqual(ws.sent, []);
+  assert.deepEqual(ws.sent, []); // no subscribe frame: the server subscribes its own
+  assert.deepEqual(client.channels, []);
+  server.send(ws, subscribed({ channel: 'team:7', replayed: 0, offset: 1235 }));
+  assert.deepEqual(client.channels, ['team:7']);
+});
+
+test('no channels parameter when the server subscribed nothing', async () => {
+  const { server } = await connected();
+  assert.equal(new URL(server.last.url).searchParams.get('channels'), null);
+});
+
+test('many channels are subscribed 10 frames a second, under the server frame rate', async () => {
+  const { server, clock, client } = await connected();
+  for (let i = 0; i < 25; i++) client.subscribe(`chat:room-${i}`);
+  const ws = server.welcome();
+  await settle();
+  assert.equal(ws.sent.length, 10);
+  await clock.advance(999);
+  assert.equal(ws.sent.length, 10);
+  await clock.advance(1);
+  assert.equal(ws.sent.length, 20);
+  await clock.advance(1000);
+  assert.deepEqual(ws.sent.map((f) => f.channel), Array.from({ length: 25 }, (_, i) => `chat:room-${i}`));
 });
 
 test('a bad channel name is refused before anything is sent', async () => {
