@@ -74,7 +74,7 @@ class FailureTest {
         clients.forEach(ResilientClient::stop);
     }
 
-    private static Map<String, String> connectorEnv(Fabric fabric, int index, int port) {
+    static Map<String, String> connectorEnv(Fabric fabric, int index, int port) {
         Map<String, String> env = new HashMap<>(fabric.env);
         env.put("PUSH_NODE_ID", fabric.nodeId(index));
         env.put("PUSH_PORT", Integer.toString(port));

@@ -178,7 +178,22 @@ class DevFabricTest {
         assertThat(Json.MAPPER.readTree(shortToken.body()).path("expiresInSeconds").asLong()).isEqualTo(30);
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(fabric.frontUri()).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(page.body()).contains("type: \"refresh\"").contains("\"refreshed\"").contains("4005");
+        assertThat(page.body()).contains("refreshAt").contains("\"refreshed\"").contains("refreshToken()");
+        HttpResponse<String> sdk = http.send(HttpRequest.newBuilder(fabric.frontUri().resolve("/pushfabric.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(sdk.body()).contains("type: 'refresh'").contains("4005");
+    }
+
+    @Test
+    void frontServesTheSdkThePageRunsOn() throws Exception {
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(fabric.frontUri()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("import { PushClient, CLOSE_REASONS } from \"/pushfabric.js\"");
+        HttpResponse<String> sdk = http.send(HttpRequest.newBuilder(fabric.frontUri().resolve("/pushfabric.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(sdk.statusCode()).isEqualTo(200);
+        assertThat(sdk.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(sdk.body()).contains("export class PushClient");
     }
 
     @Test

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *       {@link LoadBalancingProxyClient}. The WebSocket upgrade, including a 401 for a missing or bad
  *       token, passes through unchanged; after the 101 the proxy only copies bytes both ways.</li>
  *   <li>{@code /}: the dev page ({@code web/index.html} on the classpath).</li>
+ *   <li>{@code /pushfabric.js}: the JavaScript SDK the page runs on ({@code clients/js/src/pushfabric.js},
+ *       copied to {@code web/} on the classpath by the build).</li>
  *   <li>{@code /api/token}, {@code /api/publish}: see {@link FrontApi}.</li>
  * </ul>
  *
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class UndertowFront implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UndertowFront.class);
     private static final String PAGE = "/web/index.html";
+    private static final String SDK = "/web/pushfabric.js";
     /** Backend connections per connector and front I/O thread: 2 threads x 2 connectors x 512 = 2,048 at once. */
     private static final int CONNECTIONS_PER_IO_THREAD = 512;
     /** Requests that wait for a backend connection, per connector and I/O thread, before the front answers 503. */
@@ -68,11 +71,13 @@ public final class UndertowFront implements AutoCloseable {
                 .setMaxRequestTime(-1)
                 .setMaxConnectionRetries(1)
                 .build();
-        ByteBuffer page = ByteBuffer.wrap(readPage()).asReadOnlyBuffer();
+        ByteBuffer page = ByteBuffer.wrap(read(PAGE)).asReadOnlyBuffer();
+        ByteBuffer sdk = ByteBuffer.wrap(read(SDK)).asReadOnlyBuffer();
         HttpHandler routes = exchange -> {
             switch (exchange.getRequestPath()) {
                 case "/ws" -> proxy.handleRequest(exchange);
-                case "/", "/index.html" -> page(exchange, page.duplicate());
+                case "/", "/index.html" -> file(exchange, "text/html; charset=utf-8", page.duplicate());
+                case "/pushfabric.js" -> file(exchange, "text/javascript; charset=utf-8", sdk.duplicate());
                 case "/api/token" -> {
                     if (allow(exchange, Methods.GET_STRING)) {
                         api.token(exchange);
@@ -122,8 +127,8 @@ public final class UndertowFront implements AutoCloseable {
         return false;
     }
 
-    private static void page(HttpServerExchange exchange, ByteBuffer body) {
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
+    private static void file(HttpServerExchange exchange, String type, ByteBuffer body) {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
         exchange.getResponseSender().send(body);
     }
@@ -134,14 +139,14 @@ public final class UndertowFront implements AutoCloseable {
         exchange.getResponseSender().send(body);
     }
 
-    private static byte[] readPage() {
-        try (InputStream in = UndertowFront.class.getResourceAsStream(PAGE)) {
+    private static byte[] read(String resource) {
+        try (InputStream in = UndertowFront.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(PAGE + " is missing from the classpath");
+                throw new IllegalStateException(resource + " is missing from the classpath");
             }
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not read " + PAGE, e);
+            throw new UncheckedIOException("Could not read " + resource, e);
         }
     }
 }
