@@ -13,7 +13,7 @@ public final class RedisRegistries implements AutoCloseable {
     private final DedupeWindow dedupe;
     private final ClusterLock lock;
 
-    private RedisRegistries(RedissonClient redisson, RedisKeys keys) {
+    RedisRegistries(RedissonClient redisson, RedisKeys keys) {
         this.redisson = redisson;
         this.routes = RedisFailures.translating(RouteRegistry.class, new RedisRouteRegistry(redisson, keys));
         this.nodes = RedisFailures.translating(NodeRegistry.class, new RedisNodeRegistry(redisson, keys));
