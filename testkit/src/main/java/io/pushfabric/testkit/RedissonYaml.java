@@ -16,6 +16,19 @@ import java.util.stream.Collectors;
  * temporary file, deleted when the JVM exits.
  */
 public final class RedissonYaml {
+    /** What both files set under their servers config: as in deploy/redisson/, with a 1 s topology scan. */
+    private static final String SETTINGS = """
+            readMode: "MASTER"
+            scanInterval: 1000
+            connectTimeout: 5000
+            timeout: 3000
+            retryAttempts: 3
+            masterConnectionPoolSize: 8
+            masterConnectionMinimumIdleSize: 1
+            slaveConnectionPoolSize: 2
+            slaveConnectionMinimumIdleSize: 1
+            """.indent(2);
+
     private RedissonYaml() {
     }
 
@@ -24,16 +37,7 @@ public final class RedissonYaml {
                 clusterServersConfig:
                   nodeAddresses:
                 %s
-                  readMode: "MASTER"
-                  scanInterval: 1000
-                  connectTimeout: 5000
-                  timeout: 3000
-                  retryAttempts: 3
-                  masterConnectionPoolSize: 8
-                  masterConnectionMinimumIdleSize: 1
-                  slaveConnectionPoolSize: 2
-                  slaveConnectionMinimumIdleSize: 1
-                """.formatted(list(cluster.addresses())));
+                %s""".formatted(list(cluster.addresses()), SETTINGS));
     }
 
     public static Path sentinel(EmbeddedRedisSentinel sentinel) {
@@ -42,16 +46,8 @@ public final class RedissonYaml {
                   masterName: "%s"
                   sentinelAddresses:
                 %s
-                  readMode: "MASTER"
-                  scanInterval: 1000
-                  connectTimeout: 5000
-                  timeout: 3000
-                  retryAttempts: 3
-                  masterConnectionPoolSize: 8
-                  masterConnectionMinimumIdleSize: 1
-                  slaveConnectionPoolSize: 2
-                  slaveConnectionMinimumIdleSize: 1
-                """.formatted(EmbeddedRedisSentinel.MASTER_NAME, list(sentinel.sentinelAddresses())));
+                %s""".formatted(EmbeddedRedisSentinel.MASTER_NAME,
+                list(sentinel.sentinelAddresses()), SETTINGS));
     }
 
     private static String list(List<String> addresses) {
