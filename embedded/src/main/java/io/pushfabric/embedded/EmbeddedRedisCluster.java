@@ -116,6 +116,15 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** A live replica that follows {@code master} and is not marked failed. */
+    public Optional<RedisServerProcess> replicaOf(RedisServerProcess master) {
+        String masterId = master.command("CLUSTER", "MYID");
+        return master.command("CLUSTER", "NODES").lines().map(l -> l.split(" "))
+                .filter(f -> f[2].contains("slave") && !f[2].contains("fail") && f[3].equals(masterId))
+                .flatMap(f -> nodes.stream().filter(n -> n.port() == port(f) && n.isAlive()))
+                .findFirst();
+    }
+
     /**
      * Every live node says {@code cluster_state:ok} and every slot is served by a live master: after a
      * master is killed this turns true again once a replica has taken over.

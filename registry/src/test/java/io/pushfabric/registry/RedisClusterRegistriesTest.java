@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.ClassOrderer;
@@ -157,6 +158,51 @@ class RedisClusterRegistriesTest {
             assertThat(sessions).extracting(SessionRoute::sessionId).contains("s-before")
                     .containsAll(registered);
             assertThat(cluster.masterOf(keys.route(busy)).orElseThrow().port()).isNotEqualTo(master.port());
+        }
+
+        /**
+         * Replication is asynchronous: a write the master acknowledged but its replica never got is gone after
+         * the replica takes over. A route that {@code register} acknowledged must not be one of them, or its
+         * session stays open and never hears of its user again. Here the replica is frozen and cut off while
+         * the route is written, then the master dies.
+         */
+        @Test
+        void aRouteRegisteredWhileTheReplicaLagsIsEitherRefusedOrSurvivesTheFailover() {
+            RedisKeys keys = freshKeys("cluster-lag");
+            RedisRegistries registries = new RedisRegistries(redisson, keys, new ReplicaSync(1, Duration.ofMillis(300)));
+            // A user whose slot's master still has a replica (the test above took one away).
+            UserId victim = IntStream.range(0, 100).mapToObj(i -> UserId.of("victim-" + i))
+                    .filter(u -> cluster.replicaOf(cluster.masterOf(keys.route(u)).orElseThrow()).isPresent())
+                    .findFirst().orElseThrow();
+            RedisServerProcess master = cluster.masterOf(keys.route(victim)).orElseThrow();
+            RedisServerProcess replica = cluster.replicaOf(master).orElseThrow();
+            SessionRoute route = new SessionRoute(victim, "s-lagging", NodeId.of("node-a"));
+            registries.routes().register(new SessionRoute(victim, "s-synced", NodeId.of("node-a")));
+            assertThat(master.command("WAIT", "1", "5000")).as("replicas that have the first route").isEqualTo("1");
+
+            replica.pause();
+            // The link breaks while the replica is frozen: nothing written from now on reaches it.
+            assertThat(master.command("CLIENT", "KILL", "TYPE", "slave")).isEqualTo("1");
+            boolean acknowledged;
+            try {
+                registries.routes().register(route);
+                acknowledged = true;
+            } catch (TransientRegistryException e) {
+                LOG.info("Register refused while the replica lags: {}", e.getMessage());
+                acknowledged = false;
+            } finally {
+                master.kill();
+                replica.resume();
+            }
+            cluster.awaitHealthy(Duration.ofSeconds(30));
+
+            List<String> survived = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> registries.routes().sessionsOf(victim).stream().map(SessionRoute::sessionId).toList(),
+                            sessions -> true);
+            assertThat(survived).contains("s-synced");
+            if (acknowledged) {
+                assertThat(survived).as("an acknowledged route after the failover").contains("s-lagging");
+            }
         }
     }
 }
