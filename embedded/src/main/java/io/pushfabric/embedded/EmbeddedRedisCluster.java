@@ -24,9 +24,11 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
     private static final Duration FORM_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<RedisServerProcess> nodes;
+    private final StopOnExit stopOnExit;
 
     private EmbeddedRedisCluster(List<RedisServerProcess> nodes) {
         this.nodes = nodes;
+        this.stopOnExit = new StopOnExit("redis-cluster", this);
     }
 
     /**
@@ -159,6 +161,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        stopOnExit.cancel();
         nodes.forEach(RedisServerProcess::close);
     }
 }

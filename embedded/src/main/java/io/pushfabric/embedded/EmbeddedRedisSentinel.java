@@ -21,6 +21,7 @@ public final class EmbeddedRedisSentinel implements AutoCloseable {
 
     private final List<RedisServerProcess> servers = new ArrayList<>();
     private final List<RedisServerProcess> sentinels = new ArrayList<>();
+    private final StopOnExit stopOnExit = new StopOnExit("redis-sentinel", this);
 
     private EmbeddedRedisSentinel() {
     }
@@ -105,6 +106,7 @@ public final class EmbeddedRedisSentinel implements AutoCloseable {
 
     @Override
     public void close() {
+        stopOnExit.cancel();
         sentinels.forEach(RedisServerProcess::close);
         servers.forEach(RedisServerProcess::close);
     }
