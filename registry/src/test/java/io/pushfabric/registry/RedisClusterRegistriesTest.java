@@ -66,6 +66,13 @@ class RedisClusterRegistriesTest {
         await().atMost(ttl.plusSeconds(2)).pollInterval(Duration.ofMillis(25)).until(condition::getAsBoolean);
     }
 
+    /** Each test of {@link Failover} kills a master; the other may run first and leave one without replica. */
+    private static UserId userWhoseMasterHasAReplica(RedisKeys keys, String prefix) {
+        return IntStream.range(0, 100).mapToObj(i -> UserId.of(prefix + i))
+                .filter(u -> cluster.replicaOf(cluster.masterOf(keys.route(u)).orElseThrow()).isPresent())
+                .findFirst().orElseThrow();
+    }
+
     @Nested
     @Order(1)
     class Routes extends RouteRegistryContract {
@@ -120,7 +127,7 @@ class RedisClusterRegistriesTest {
         void callsDuringAMasterFailoverWorkOrFailTransientlyAndNothingReplicatedIsLost() {
             RedisKeys keys = freshKeys("cluster-failover");
             RedisRegistries registries = new RedisRegistries(redisson, keys);
-            UserId busy = UserId.of("busy");
+            UserId busy = userWhoseMasterHasAReplica(keys, "busy-");
             NodeId node = NodeId.of("node-a");
             registries.routes().register(new SessionRoute(busy, "s-before", node));
             assertThat(registries.lock().runExclusively("janitor", Duration.ofSeconds(5), () -> { })).isTrue();
@@ -151,7 +158,7 @@ class RedisClusterRegistriesTest {
                 assertThat((System.nanoTime() - killedAt) / 1_000_000_000).as("seconds without a working registry")
                         .isLessThan(30);
             }
-            LOG.info("Master of 'busy' killed: first call through after {} ms; {} calls, transient failures {}",
+            LOG.info("Master of a busy user killed: first call through after {} ms; {} calls, transient failures {}",
                     recoveredAfterMillis, calls, failures);
 
             List<SessionRoute> sessions = registries.routes().sessionsOf(busy);
@@ -170,10 +177,7 @@ class RedisClusterRegistriesTest {
         void aRouteRegisteredWhileTheReplicaLagsIsEitherRefusedOrSurvivesTheFailover() {
             RedisKeys keys = freshKeys("cluster-lag");
             RedisRegistries registries = new RedisRegistries(redisson, keys, new ReplicaSync(1, Duration.ofMillis(300)));
-            // A user whose slot's master still has a replica (the test above took one away).
-            UserId victim = IntStream.range(0, 100).mapToObj(i -> UserId.of("victim-" + i))
-                    .filter(u -> cluster.replicaOf(cluster.masterOf(keys.route(u)).orElseThrow()).isPresent())
-                    .findFirst().orElseThrow();
+            UserId victim = userWhoseMasterHasAReplica(keys, "victim-");
             RedisServerProcess master = cluster.masterOf(keys.route(victim)).orElseThrow();
             RedisServerProcess replica = cluster.replicaOf(master).orElseThrow();
             SessionRoute route = new SessionRoute(victim, "s-lagging", NodeId.of("node-a"));
