@@ -104,7 +104,8 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
     public String describe() {
         return "node=" + nodeId + " advertised=" + advertisedAddress + " " + webSocket + " kafka="
                 + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
-                + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " " + auth + " " + session
+                + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " " + redis.replicaSync()
+                + " " + auth + " " + session
                 + " " + replay + " " + drain + " " + lease + " " + limits
                 + " tls=" + tls.map(TlsSettings::certificate).orElse(null);
     }

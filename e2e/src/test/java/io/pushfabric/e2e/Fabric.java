@@ -181,7 +181,7 @@ final class Fabric implements AutoCloseable {
 
     synchronized RedisRegistries redis() {
         if (redis == null) {
-            redis = RedisRegistries.connect(new RedisSettings(TestInfra.redisUri(), base + ":"));
+            redis = RedisRegistries.connect(new RedisSettings(env.get("PUSH_REDIS"), base + ":"));
         }
         return redis;
     }

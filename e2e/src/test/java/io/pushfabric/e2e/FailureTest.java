@@ -32,10 +32,16 @@ class FailureTest {
     }
 
     static List<ResilientClient> connectAll(Fabric fabric, List<String> users, List<String> urls) {
+        return connectAll(fabric, users, urls, false);
+    }
+
+    /** @param spread the n-th user starts on the n-th URL (round robin); else every user starts on the first */
+    static List<ResilientClient> connectAll(Fabric fabric, List<String> users, List<String> urls, boolean spread) {
         List<ResilientClient> clients = new ArrayList<>();
         List<CompletableFuture<WsClient>> connecting = new ArrayList<>();
         for (String user : users) {
-            ResilientClient c = new ResilientClient(fabric, user, i -> urls.get(i % urls.size()), 0);
+            ResilientClient c = new ResilientClient(fabric, user, i -> urls.get(i % urls.size()),
+                    spread ? clients.size() : 0);
             clients.add(c);
             connecting.add(c.start());
         }

@@ -24,6 +24,7 @@ final class ResilientClient {
     private final List<ServerFrame.Push> received = new ArrayList<>();
     private final Set<String> ids = new HashSet<>();
     private final List<ServerFrame.Welcome> welcomes = new ArrayList<>();
+    private final List<Long> latenciesMillis = new ArrayList<>();
     private int duplicates;
     private volatile boolean stopped;
     private volatile WsClient current;
@@ -67,6 +68,9 @@ final class ResilientClient {
         } else if (frame instanceof ServerFrame.Push p) {
             if (ids.add(p.position().id())) {
                 received.add(p);
+                if (p.request().payload().has(Stream.SENT_AT)) {
+                    latenciesMillis.add(System.currentTimeMillis() - p.request().payload().get(Stream.SENT_AT).asLong());
+                }
             } else {
                 duplicates++;
             }
@@ -93,6 +97,11 @@ final class ResilientClient {
 
     synchronized List<ServerFrame.Push> received() {
         return List.copyOf(received);
+    }
+
+    /** From publication ({@link Stream#SENT_AT}) to first receipt, of every stream message received. */
+    synchronized List<Long> latenciesMillis() {
+        return List.copyOf(latenciesMillis);
     }
 
     synchronized int duplicates() {

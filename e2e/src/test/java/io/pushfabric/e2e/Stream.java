@@ -19,6 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * flows.
  */
 final class Stream {
+    /** Payload field of every targeted message: its publication time in epoch millis. */
+    static final String SENT_AT = "sentAt";
+
     private final PushPublisher publisher;
     private final List<String> users;
     private final int messages;
@@ -64,8 +67,9 @@ final class Stream {
                 LockSupport.parkNanos(wait);
             }
             String user = users.get(random.nextInt(users.size()));
+            // sentAt: the client's end-to-end latency (ResilientClient.latenciesMillis) counts from here.
             CompletableFuture<MessagePosition> ack = publisher.publish(PushRequest.toUser(UserId.of(user),
-                    Json.MAPPER.createObjectNode().put("seq", i)));
+                    Json.MAPPER.createObjectNode().put("seq", i).put(SENT_AT, System.currentTimeMillis())));
             synchronized (sent) {
                 sent.computeIfAbsent(user, k -> new ArrayList<>()).add(ack);
             }

@@ -3,21 +3,15 @@ package io.pushfabric.embedded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,7 +34,6 @@ public final class RedisServerProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisServerProcess.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final int SOCKET_TIMEOUT_MILLIS = 1_000;
 
     private final Process process;
     private final int port;
@@ -62,6 +55,28 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** Starts redis-server on {@code port} and returns once it answers {@code PING}. */
     public static RedisServerProcess start(int port) {
+        return start(port, List.of());
+    }
+
+    /**
+     * Starts redis-server on {@code port} with {@code options} after the defaults (e.g.
+     * {@code --cluster-enabled yes}, {@code --replicaof 127.0.0.1 6379}), and returns once it answers
+     * {@code PING}.
+     */
+    public static RedisServerProcess start(int port, List<String> options) {
+        return launch(port, List.of(), options);
+    }
+
+    /**
+     * Starts a Redis Sentinel on {@code port}: redis-server in sentinel mode, with a config file of
+     * {@code configLines} (e.g. {@code sentinel monitor mymaster 127.0.0.1 6379 2}) in its working directory,
+     * where it rewrites what it learns. Returns once it answers {@code PING}.
+     */
+    public static RedisServerProcess startSentinel(int port, List<String> configLines) {
+        return launch(port, configLines, List.of("--sentinel"));
+    }
+
+    private static RedisServerProcess launch(int port, List<String> configLines, List<String> options) {
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("port must be in 1..65535 but was " + port);
         }
@@ -71,21 +86,34 @@ public final class RedisServerProcess implements AutoCloseable {
         long started = System.nanoTime();
         Path workDir = createTempDir();
         Path binary;
+        List<String> command = new ArrayList<>();
         try {
             binary = findOnPath().orElseGet(() -> extractBundledBinary(workDir));
+            command.add(binary.toString());
+            if (!configLines.isEmpty()) {
+                // A config file must be the first argument; a sentinel also rewrites it.
+                Path config = workDir.resolve("redis.conf");
+                Files.write(config, configLines);
+                command.add(config.toString());
+            }
+        } catch (IOException e) {
+            deleteQuietly(workDir);
+            throw new UncheckedIOException("Could not write the config file in " + workDir, e);
         } catch (RuntimeException e) {
             deleteQuietly(workDir);
             throw e;
         }
         Path logFile = workDir.resolve("redis-server.log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(binary.toString(),
+        command.addAll(List.of(
                 "--port", Integer.toString(port),
                 "--bind", "127.0.0.1",
                 "--save", "",
                 "--appendonly", "no",
                 "--protected-mode", "no",
                 "--daemonize", "no",
-                "--dir", workDir.toString()))
+                "--dir", workDir.toString()));
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 // A file, not a pipe: nobody reads a pipe, and a full pipe would block redis-server.
@@ -119,7 +147,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** The {@code redis_version} the server reports in {@code INFO server}. */
     public String version() {
-        String info = command("INFO server");
+        String info = command("INFO", "server");
         return info.lines()
                 .filter(line -> line.startsWith("redis_version:"))
                 .map(line -> line.substring("redis_version:".length()).trim())
@@ -146,6 +174,37 @@ public final class RedisServerProcess implements AutoCloseable {
     public RedisServerProcess restart() {
         close();
         return start(port);
+    }
+
+    /** SIGKILL, as when the host dies: no shutdown, no goodbye to replicas or the cluster. */
+    public void kill() {
+        signal("KILL");
+        try {
+            process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Sends one command (e.g. {@code command("CLUSTER", "MEET", "127.0.0.1", "7001")}) and returns the reply
+     * as text: an integer as its digits, an array one element per line, {@code null} for a nil.
+     *
+     * @throws IllegalStateException on an error reply, with the server's message
+     */
+    public String command(String... args) {
+        return RespCommand.send(port, List.of(args));
+    }
+
+    /** Replicas of this server that are connected and in sync ({@code state=online} in {@code INFO replication}). */
+    public int inSyncReplicas() {
+        return (int) command("INFO", "replication").lines()
+                .filter(l -> l.startsWith("slave") && l.contains("state=online")).count();
     }
 
     private void signal(String name) {
@@ -222,47 +281,11 @@ public final class RedisServerProcess implements AutoCloseable {
     /** Guards against a PONG from another server that took the port between our check and our bind. */
     private void verifyOwnsPort(Path binary) {
         String expected = "process_id:" + process.pid();
-        if (command("INFO server").lines().map(String::trim).noneMatch(expected::equals)) {
+        if (command("INFO", "server").lines().map(String::trim).noneMatch(expected::equals)) {
             String output = output();
             close();
             throw new IllegalStateException("Port " + port + " is served by another process, not by " + binary
                     + " (pid " + process.pid() + "). Output:\n" + output);
-        }
-    }
-
-    /** Sends one inline command and returns a simple-string or bulk-string reply. */
-    private String command(String inline) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), SOCKET_TIMEOUT_MILLIS);
-            socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
-            OutputStream out = socket.getOutputStream();
-            out.write((inline + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String first = reader.readLine();
-            if (first == null) {
-                throw new IOException("Connection closed without a reply");
-            }
-            if (first.startsWith("+")) {
-                return first.substring(1);
-            }
-            if (first.startsWith("$")) {
-                int length = Integer.parseInt(first.substring(1));
-                char[] body = new char[Math.max(length, 0)];
-                int read = 0;
-                while (read < body.length) {
-                    int n = reader.read(body, read, body.length - read);
-                    if (n < 0) {
-                        throw new IOException("Connection closed in the middle of a reply");
-                    }
-                    read += n;
-                }
-                return new String(body, 0, read);
-            }
-            throw new IOException("Unexpected reply to " + inline + ": " + first);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -13,16 +13,21 @@ public final class RedisRegistries implements AutoCloseable {
     private final DedupeWindow dedupe;
     private final ClusterLock lock;
 
-    private RedisRegistries(RedissonClient redisson, RedisKeys keys) {
+    RedisRegistries(RedissonClient redisson, RedisKeys keys) {
+        this(redisson, keys, ReplicaSync.NONE);
+    }
+
+    RedisRegistries(RedissonClient redisson, RedisKeys keys, ReplicaSync replicaSync) {
         this.redisson = redisson;
-        this.routes = RedisFailures.translating(RouteRegistry.class, new RedisRouteRegistry(redisson, keys));
+        this.routes = RedisFailures.translating(RouteRegistry.class, new RedisRouteRegistry(redisson, keys, replicaSync));
         this.nodes = RedisFailures.translating(NodeRegistry.class, new RedisNodeRegistry(redisson, keys));
         this.dedupe = RedisFailures.translating(DedupeWindow.class, new RedisDedupeWindow(redisson, keys));
         this.lock = RedisFailures.translating(ClusterLock.class, new RedisClusterLock(redisson, keys));
     }
 
     public static RedisRegistries connect(RedisSettings settings) {
-        return new RedisRegistries(RedissonClients.connect(settings.address()), new RedisKeys(settings.keyPrefix()));
+        return new RedisRegistries(RedissonClients.connect(settings.address()), new RedisKeys(settings.keyPrefix()),
+                settings.replicaSync());
     }
 
     public RouteRegistry routes() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RMap;
@@ -44,20 +45,47 @@ public final class RedisRouteRegistry implements RouteRegistry {
 
     private final RedissonClient redisson;
     private final RedisKeys keys;
+    private final ReplicaSync replicaSync;
 
+    /** Registrations that wait for no replica. */
     public RedisRouteRegistry(RedissonClient redisson, RedisKeys keys) {
-        this.redisson = Objects.requireNonNull(redisson, "redisson");
-        this.keys = Objects.requireNonNull(keys, "keys");
+        this(redisson, keys, ReplicaSync.NONE);
     }
 
+    public RedisRouteRegistry(RedissonClient redisson, RedisKeys keys, ReplicaSync replicaSync) {
+        this.redisson = Objects.requireNonNull(redisson, "redisson");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.replicaSync = Objects.requireNonNull(replicaSync, "replicaSync");
+    }
+
+    /**
+     * One pipelined round trip (index first, then route): a reconnect storm opens thousands of these. With a
+     * {@link ReplicaSync}, the route's own batch ends with {@code WAIT}, so the route is on that many replicas
+     * of its master before this returns, or this throws {@link TransientRegistryException}. (The index may
+     * sit on another master in Cluster; losing an index entry only leaves a route for the janitor to miss.)
+     */
     @Override
     public void register(SessionRoute route) {
-        // One pipelined round trip (index first, then route): a reconnect storm opens thousands of these.
         RBatch batch = redisson.createBatch();
         batch.<String>getSet(keys.nodeRoutes(route.node()), StringCodec.INSTANCE).addAsync(RedisKeys.member(route));
-        batch.<String, String>getMap(keys.route(route.user()), StringCodec.INSTANCE)
-                .fastPutAsync(route.sessionId(), route.node().value());
+        if (replicaSync.replicas() == 0) {
+            batch.<String, String>getMap(keys.route(route.user()), StringCodec.INSTANCE)
+                    .fastPutAsync(route.sessionId(), route.node().value());
+            batch.execute();
+            return;
+        }
         batch.execute();
+        RBatch synced = redisson.createBatch(BatchOptions.defaults().sync(replicaSync.replicas(), replicaSync.timeout()));
+        synced.<String, String>getMap(keys.route(route.user()), StringCodec.INSTANCE)
+                .fastPutAsync(route.sessionId(), route.node().value());
+        int replicas = synced.execute().getSyncedSlaves();
+        if (replicas < replicaSync.replicas()) {
+            // The caller will not hold this session; leave no route behind for it (best effort).
+            unregister(route);
+            throw new TransientRegistryException("route of session " + route.sessionId() + " reached " + replicas
+                    + " of " + replicaSync.replicas() + " replicas within " + replicaSync.timeout().toMillis()
+                    + " ms (PUSH_REDIS_SYNC_REPLICAS); not registered", null);
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pushfabric.testkit.TestInfra;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +32,19 @@ class RedisRouteRegistryTest extends RouteRegistryContract {
     protected RouteRegistry newRegistry() {
         keys = new RedisKeys(TestInfra.uniqueName("routes") + ":");
         return new RedisRouteRegistry(redisson, keys);
+    }
+
+    @Test
+    void registrationThatNoReplicaConfirmsIsRefusedAndLeavesNoRoute() {
+        // The shared redis-server has no replica: WAIT 1 always answers 0.
+        RouteRegistry synced = new RedisRouteRegistry(redisson, keys, new ReplicaSync(1, Duration.ofMillis(50)));
+
+        assertThatThrownBy(() -> synced.register(route(ALICE, "s1", NODE_A)))
+                .isInstanceOf(TransientRegistryException.class)
+                .hasMessageContaining("reached 0 of 1 replicas")
+                .hasMessageContaining("PUSH_REDIS_SYNC_REPLICAS");
+        assertThat(registry.sessionsOf(ALICE)).isEmpty();
+        assertThat(registry.routesOn(NODE_A)).isEmpty();
     }
 
     @Test
