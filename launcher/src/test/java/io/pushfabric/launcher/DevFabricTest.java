@@ -22,10 +22,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -303,33 +301,5 @@ class DevFabricTest {
         assertThat(failure).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(WebSocketHandshakeException.class);
         return ((WebSocketHandshakeException) failure.getCause()).getResponse().statusCode();
-    }
-
-    /** Collects whole text frames as JSON. */
-    private static class Frames implements WebSocket.Listener {
-        private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    received.add(Json.MAPPER.readTree(partial.toString()));
-                } catch (IOException e) {
-                    throw new AssertionError("server sent a frame that is not JSON: " + partial, e);
-                }
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        /** The next frame, waiting up to {@link #WAIT}. */
-        JsonNode next() throws InterruptedException {
-            JsonNode frame = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(frame).as("a frame within " + WAIT).isNotNull();
-            return frame;
-        }
     }
 }

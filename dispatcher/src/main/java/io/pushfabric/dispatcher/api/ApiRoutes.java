@@ -3,7 +3,6 @@ package io.pushfabric.dispatcher.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pushfabric.contracts.Json;
-import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.PushRequest;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.dispatcher.presence.PresenceQuery;
@@ -11,7 +10,6 @@ import io.pushfabric.dispatcher.presence.UserPresence;
 import io.pushfabric.registry.TransientRegistryException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What each endpoint does, free of the HTTP server: check the key and its scope, read and check the body,
@@ -144,15 +142,7 @@ final class ApiRoutes {
         } catch (TransientRegistryException e) {
             throw ApiProblem.unavailable("the registry (Redis) did not answer: " + e.getMessage(), UNAVAILABLE_RETRY);
         }
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("user", user.value());
-        body.put("online", found.online());
-        body.put("sessions", found.sessions());
-        ArrayNode nodes = body.putArray("nodes");
-        for (Map.Entry<NodeId, Integer> node : found.sessionsByNode().entrySet()) {
-            nodes.addObject().put("node", node.getKey().value()).put("sessions", node.getValue());
-        }
-        return ApiReply.ok(body);
+        return ApiReply.ok(found.toJson());
     }
 
     private void take(ApiKey key, int tokens) throws ApiProblem {

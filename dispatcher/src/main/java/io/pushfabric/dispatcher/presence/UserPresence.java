@@ -1,5 +1,8 @@
 package io.pushfabric.dispatcher.presence;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.UserId;
 import java.util.Map;
@@ -25,5 +28,19 @@ public record UserPresence(UserId user, Map<NodeId, Integer> sessionsByNode) {
 
     public int sessions() {
         return sessionsByNode.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /**
+     * The JSON of {@code GET /v1/presence/{user}} and {@code pushfabric presence --json}:
+     * {@code {"user":"alice","online":true,"sessions":2,"nodes":[{"node":"node-a","sessions":2}]}}.
+     */
+    public ObjectNode toJson() {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("user", user.value());
+        body.put("online", online());
+        body.put("sessions", sessions());
+        ArrayNode nodes = body.putArray("nodes");
+        sessionsByNode.forEach((node, count) -> nodes.addObject().put("node", node.value()).put("sessions", count));
+        return body;
     }
 }
