@@ -161,7 +161,7 @@ public final class DevFabric implements AutoCloseable {
             String shownHost = options.host().equals("0.0.0.0") ? "localhost" : options.host();
             DevFabric fabric = new DevFabric(running, kafka.bootstrapServers(), dataDir, redis.uri(), connectorPorts,
                     status.port(), URI.create("http://" + shownHost + ":" + front.port() + "/"),
-                    URI.create("http://" + shownHost + ":" + api.port()), tokens, notes);
+                    URI.create("http://" + LOOPBACK + ":" + api.port()), tokens, notes);
             LOG.info("Dev fabric ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return fabric;
         } catch (RuntimeException | Error e) {
@@ -176,7 +176,7 @@ public final class DevFabric implements AutoCloseable {
                                        List<String> notes) {
         int port = choosePort("HTTP API", options.apiPort(), notes);
         ApiSettings settings = ApiSettings.fromEnvInDevLauncher(common.withAll(Map.of(
-                "PUSH_API_HOST", options.host(),
+                "PUSH_API_HOST", LOOPBACK,
                 "PUSH_API_PORT", Integer.toString(port),
                 "PUSH_API_KEYS", ApiKeys.entry("dev", EnumSet.allOf(ApiScope.class), ApiKeys.DEV_ONLY_KEY))).toMap())
                 .orElseThrow();
