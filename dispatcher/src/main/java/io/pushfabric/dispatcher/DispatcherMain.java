@@ -46,9 +46,19 @@ public final class DispatcherMain {
         DispatcherApp app = DispatcherApp.start(config, meters, Clock.systemUTC());
         running.set(app);
         LOG.info("Dispatcher status endpoints on port {}", status.port());
-        Optional<PublishApi> api = apiSettings.map(settings -> PublishApi.start(settings, config.kafka(),
-                config.maxPayloadBytes(), app.registries().routes(), app.registries().nodes(), meters,
-                Clock.systemUTC()));
+        Optional<PublishApi> api;
+        try {
+            api = apiSettings.map(settings -> PublishApi.start(settings, config.kafka(),
+                    config.maxPayloadBytes(), app.registries().routes(), app.registries().nodes(), meters,
+                    Clock.systemUTC()));
+        } catch (RuntimeException e) {
+            // A dispatcher without the API it was configured with must not run as if all were well.
+            LOG.error("Cannot start the HTTP API; stopping", e);
+            status.close();
+            app.close();
+            System.exit(1);
+            return;
+        }
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown signal received");
