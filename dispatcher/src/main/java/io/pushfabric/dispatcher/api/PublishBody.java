@@ -59,9 +59,7 @@ final class PublishBody {
 
     private PushRequest request(JsonNode node) throws ApiProblem {
         if (node instanceof ObjectNode obj && !obj.has("v")) {
-            obj = obj.deepCopy();
-            obj.put("v", PushRequest.VERSION);
-            node = obj;
+            obj.put("v", PushRequest.VERSION); // the tree was parsed for this call alone
         }
         try {
             return codec.decodeValue(Json.MAPPER.writeValueAsBytes(node));
