@@ -95,6 +95,8 @@ final class ApiRoutes {
             throw failure(only);
         }
         ArrayNode results = Json.MAPPER.createArrayNode();
+        // The call's status comes from one failed request, an unavailable one before a too-large one: 503 says
+        // "retry", which is what a caller with some requests unpublished should do.
         PublishOutcome worst = null;
         for (PublishOutcome outcome : outcomes) {
             if (outcome.ok()) {
