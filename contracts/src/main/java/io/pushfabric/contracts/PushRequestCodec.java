@@ -56,6 +56,21 @@ public final class PushRequestCodec {
      * @param value the record value
      */
     public PushRequest decode(String key, byte[] value) throws InvalidPushRequestException {
+        PushRequest request = decodeValue(value);
+        String expectedKey = RoutingKeys.of(request);
+        if (!expectedKey.equals(key)) {
+            throw new InvalidPushRequestException(Reason.KEY_MISMATCH,
+                    "record key " + (key == null ? "null" : "'" + key + "'") + " must equal the routing key '"
+                            + expectedKey + "'");
+        }
+        return request;
+    }
+
+    /**
+     * Parses and checks a request by every rule of {@link #decode} except the record key, for a request that
+     * has no record yet (the HTTP publish API): its key is then {@link RoutingKeys#of} the result.
+     */
+    public PushRequest decodeValue(byte[] value) throws InvalidPushRequestException {
         if (value == null || value.length == 0) {
             throw new InvalidPushRequestException(Reason.NOT_JSON, "empty record value");
         }
@@ -95,19 +110,11 @@ public final class PushRequestCodec {
             throw new InvalidPushRequestException(Reason.PAYLOAD_TOO_LARGE,
                     "payload of " + payloadBytes + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
         }
-        PushRequest request;
         try {
-            request = new PushRequest(user, payload, messageId, createdAt, expiresAt);
+            return new PushRequest(user, payload, messageId, createdAt, expiresAt);
         } catch (IllegalArgumentException e) {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, e.getMessage());
         }
-        String expectedKey = RoutingKeys.of(request);
-        if (!expectedKey.equals(key)) {
-            throw new InvalidPushRequestException(Reason.KEY_MISMATCH,
-                    "record key " + (key == null ? "null" : "'" + key + "'") + " must equal the routing key '"
-                            + expectedKey + "'");
-        }
-        return request;
     }
 
     private static UserId parseTarget(ObjectNode obj) throws InvalidPushRequestException {

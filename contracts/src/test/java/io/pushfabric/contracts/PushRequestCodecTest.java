@@ -314,4 +314,17 @@ class PushRequestCodecTest {
                     .hasMessageContaining("maxPayloadBytes must be > 0, was 0");
         }
     }
+
+    @Nested
+    class WithoutARecordKey {
+        @Test
+        void decodeValueAppliesEveryRuleButTheKey() throws Exception {
+            PushRequest decoded = codec.decodeValue(bytes("{\"v\":1,\"user\":\"bob\",\"payload\":42}"));
+
+            assertThat(decoded).isEqualTo(PushRequest.toUser(UserId.of("bob"), json("42")));
+            InvalidPushRequestException e = catchThrowableOfType(InvalidPushRequestException.class,
+                    () -> codec.decodeValue(bytes("{\"v\":1,\"payload\":42}")));
+            assertThat(e.reason()).isEqualTo(Reason.BAD_SCHEMA);
+        }
+    }
 }

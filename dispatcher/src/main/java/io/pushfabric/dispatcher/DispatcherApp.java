@@ -175,6 +175,11 @@ public final class DispatcherApp implements AutoCloseable {
         }
     }
 
+    /** The registries this dispatcher reads; the HTTP API's presence query shares them. Closed with the dispatcher. */
+    public RedisRegistries registries() {
+        return redis;
+    }
+
     public boolean isRunning() {
         return thread.isAlive();
     }

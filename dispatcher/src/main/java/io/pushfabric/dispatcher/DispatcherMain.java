@@ -3,8 +3,11 @@ package io.pushfabric.dispatcher;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pushfabric.contracts.config.ConfigException;
+import io.pushfabric.dispatcher.api.ApiSettings;
+import io.pushfabric.dispatcher.api.PublishApi;
 import io.pushfabric.dispatcher.http.StatusServer;
 import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +20,10 @@ public final class DispatcherMain {
 
     public static void main(String[] args) {
         DispatcherConfig config;
+        Optional<ApiSettings> apiSettings;
         try {
             config = DispatcherConfig.fromEnv(System.getenv());
+            apiSettings = ApiSettings.fromEnv(System.getenv());
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("pushfabric dispatcher: bad configuration: " + e.getMessage());
             System.exit(2);
@@ -41,11 +46,25 @@ public final class DispatcherMain {
         DispatcherApp app = DispatcherApp.start(config, meters, Clock.systemUTC());
         running.set(app);
         LOG.info("Dispatcher status endpoints on port {}", status.port());
+        Optional<PublishApi> api;
+        try {
+            api = apiSettings.map(settings -> PublishApi.start(settings, config.kafka(),
+                    config.maxPayloadBytes(), app.registries().routes(), app.registries().nodes(), meters,
+                    Clock.systemUTC()));
+        } catch (RuntimeException e) {
+            // A dispatcher without the API it was configured with must not run as if all were well.
+            LOG.error("Cannot start the HTTP API; stopping", e);
+            status.close();
+            app.close();
+            System.exit(1);
+            return;
+        }
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown signal received");
             stopping.set(true);
             status.close();
+            api.ifPresent(PublishApi::close);
             app.close();
         }, "pf-shutdown"));
         try {

@@ -1,6 +1,7 @@
 package io.pushfabric.launcher;
 
 import io.pushfabric.contracts.UserId;
+import io.pushfabric.dispatcher.api.ApiKeys;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -70,6 +71,7 @@ final class DevCommand implements Callable<Integer> {
             out.printf("  connector %-8s %s%n", c.getKey(), c.getValue());
         }
         out.println("  dispatcher         " + fabric.dispatcherStatusUri());
+        out.println("  HTTP API           " + fabric.apiUri() + "/v1/publish   dev API key: " + ApiKeys.DEV_ONLY_KEY);
         out.println("  Kafka bootstrap    " + fabric.kafkaBootstrap() + "   data: "
                 + fabric.kafkaDataDir().map(Path::toString).orElse("temporary, deleted on exit"));
         out.println("  Redis              " + fabric.redisUri() + "   key prefix: " + DevFabric.REDIS_KEY_PREFIX);
@@ -83,6 +85,10 @@ final class DevCommand implements Callable<Integer> {
         out.println("Publish to alice, or mint a token for someone else:");
         out.println("  ./pushfabric publish" + bootstrap + " --user alice '{\"text\":\"hello\"}'");
         out.println("  ./pushfabric token --user bob");
+        out.println("  curl -H 'Authorization: Bearer " + ApiKeys.DEV_ONLY_KEY + "' -d '{\"user\":\"alice\",\"payload\":"
+                + "{\"text\":\"hi\"}}' " + fabric.apiUri() + "/v1/publish");
+        out.println("  ./pushfabric presence" + (fabric.redisUri().endsWith(":6379") ? "" : " --redis " + fabric.redisUri())
+                + " alice");
         out.println();
         out.println("Ctrl-C stops everything.");
         out.flush();

@@ -12,6 +12,10 @@ import io.pushfabric.contracts.config.ServiceEnv;
 import io.pushfabric.client.PushPublisher;
 import io.pushfabric.dispatcher.DispatcherApp;
 import io.pushfabric.dispatcher.DispatcherConfig;
+import io.pushfabric.dispatcher.api.ApiKeys;
+import io.pushfabric.dispatcher.api.ApiScope;
+import io.pushfabric.dispatcher.api.ApiSettings;
+import io.pushfabric.dispatcher.api.PublishApi;
 import io.pushfabric.dispatcher.http.StatusServer;
 import io.pushfabric.embedded.EmbeddedKafka;
 import io.pushfabric.embedded.FreePorts;
@@ -25,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * the connectors and a front ({@link UndertowFront}). Used by {@code pushfabric dev} and by tests.
  *
  * <p>Start order: Kafka, Redis, dispatcher (it creates {@code push-requests} with
- * {@value #REQUEST_PARTITIONS} partitions), publisher, front, connectors. {@link #close()} stops them in
+ * {@value #REQUEST_PARTITIONS} partitions) and its HTTP API, publisher, front, connectors. {@link #close()} stops them in
  * reverse order: connectors, front, dispatcher, Redis (its process, by PID), Kafka.
  */
 public final class DevFabric implements AutoCloseable {
@@ -64,12 +69,13 @@ public final class DevFabric implements AutoCloseable {
     private final Map<String, Integer> connectorPorts;
     private final int dispatcherPort;
     private final URI frontUri;
+    private final URI apiUri;
     private final TokenIssuer tokens;
     private final List<String> notes;
 
     private DevFabric(Deque<AutoCloseable> running, String kafkaBootstrap, Path kafkaDataDir, String redisUri,
-                      Map<String, Integer> connectorPorts, int dispatcherPort, URI frontUri, TokenIssuer tokens,
-                      List<String> notes) {
+                      Map<String, Integer> connectorPorts, int dispatcherPort, URI frontUri, URI apiUri,
+                      TokenIssuer tokens, List<String> notes) {
         this.running = running;
         this.kafkaBootstrap = kafkaBootstrap;
         this.kafkaDataDir = kafkaDataDir;
@@ -77,6 +83,7 @@ public final class DevFabric implements AutoCloseable {
         this.connectorPorts = Map.copyOf(connectorPorts);
         this.dispatcherPort = dispatcherPort;
         this.frontUri = frontUri;
+        this.apiUri = apiUri;
         this.tokens = tokens;
         this.notes = List.copyOf(notes);
     }
@@ -123,6 +130,8 @@ public final class DevFabric implements AutoCloseable {
                     dispatcher::isReady, dispatcherMeters::getMetersAsString);
             status.start();
             running.push(status);
+            PublishApi api = startApi(options, common, dispatcherConfig, dispatcher, dispatcherMeters, clock, notes);
+            running.push(api);
 
             Map<String, Integer> connectorPorts = new LinkedHashMap<>();
             for (int i = 0; i < options.connectorPorts().size(); i++) {
@@ -135,10 +144,10 @@ public final class DevFabric implements AutoCloseable {
             PushPublisher publisher = PushPublisher.create(kafka.bootstrapServers(), Topics.DEFAULT.requests());
             running.push(publisher);
             TokenIssuer tokens = new TokenIssuer(devAuth(DEV_ONLY_JWT_SECRET), clock);
-            FrontApi api = new FrontApi(tokens::issue, PAGE_TOKEN_VALIDITY, publisher::publish, clock);
+            FrontApi frontApi = new FrontApi(tokens::issue, PAGE_TOKEN_VALIDITY, publisher::publish, clock);
             List<URI> backends = connectorPorts.values().stream()
                     .map(port -> URI.create("http://" + LOOPBACK + ":" + port)).toList();
-            UndertowFront front = UndertowFront.start(options.host(), options.frontPort(), backends, api);
+            UndertowFront front = UndertowFront.start(options.host(), options.frontPort(), backends, frontApi);
             running.push(front);
 
             for (Map.Entry<String, Integer> node : connectorPorts.entrySet()) {
@@ -151,13 +160,28 @@ public final class DevFabric implements AutoCloseable {
             awaitAssigned(dispatcher);
             String shownHost = options.host().equals("0.0.0.0") ? "localhost" : options.host();
             DevFabric fabric = new DevFabric(running, kafka.bootstrapServers(), dataDir, redis.uri(), connectorPorts,
-                    status.port(), URI.create("http://" + shownHost + ":" + front.port() + "/"), tokens, notes);
+                    status.port(), URI.create("http://" + shownHost + ":" + front.port() + "/"),
+                    URI.create("http://" + LOOPBACK + ":" + api.port()), tokens, notes);
             LOG.info("Dev fabric ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return fabric;
         } catch (RuntimeException | Error e) {
             closeAll(running);
             throw e;
         }
+    }
+
+    /** The dispatcher's HTTP API (docs/http-api.md), with every scope for the public {@link ApiKeys#DEV_ONLY_KEY}. */
+    private static PublishApi startApi(DevOptions options, ServiceEnv common, DispatcherConfig dispatcherConfig,
+                                       DispatcherApp dispatcher, SimpleMeterRegistry meters, Clock clock,
+                                       List<String> notes) {
+        int port = choosePort("HTTP API", options.apiPort(), notes);
+        ApiSettings settings = ApiSettings.fromEnvInDevLauncher(common.withAll(Map.of(
+                "PUSH_API_HOST", LOOPBACK,
+                "PUSH_API_PORT", Integer.toString(port),
+                "PUSH_API_KEYS", ApiKeys.entry("dev", EnumSet.allOf(ApiScope.class), ApiKeys.DEV_ONLY_KEY))).toMap())
+                .orElseThrow();
+        return PublishApi.start(settings, dispatcherConfig.kafka(), dispatcherConfig.maxPayloadBytes(),
+                dispatcher.registries().routes(), dispatcher.registries().nodes(), meters, clock);
     }
 
     /** Auth settings with only a secret, as the dev connectors use them. */
@@ -181,6 +205,11 @@ public final class DevFabric implements AutoCloseable {
         connectorPorts.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
                 uris.put(e.getKey(), URI.create("ws://" + LOOPBACK + ":" + e.getValue() + "/ws")));
         return uris;
+    }
+
+    /** The HTTP publish and presence API, e.g. {@code http://127.0.0.1:8091}; the key is {@link ApiKeys#DEV_ONLY_KEY}. */
+    public URI apiUri() {
+        return apiUri;
     }
 
     public URI dispatcherStatusUri() {

@@ -19,11 +19,12 @@ import java.util.Objects;
  * @param connectorPorts   one port per connector; the nodes are named {@code node-a}, {@code node-b}, ...
  *                         (default 8081, 8082)
  * @param dispatcherPort   the dispatcher's {@code /healthz}, {@code /readyz}, {@code /metrics} (default 8090)
+ * @param apiPort          the dispatcher's HTTP publish and presence API, docs/http-api.md (default 8091)
  * @param kafkaDataDir     Kafka's data directory, kept across runs (default {@code ./.pushfabric/kafka}); null
  *                         means a temporary directory deleted on close
  */
 public record DevOptions(String host, int frontPort, int kafkaPort, int redisPort, List<Integer> connectorPorts,
-                         int dispatcherPort, Path kafkaDataDir) {
+                         int dispatcherPort, int apiPort, Path kafkaDataDir) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of(".pushfabric", "kafka");
     private static final int MAX_CONNECTORS = 26;
@@ -34,6 +35,7 @@ public record DevOptions(String host, int frontPort, int kafkaPort, int redisPor
         checkPort("Kafka port", kafkaPort);
         checkPort("Redis port", redisPort);
         checkPort("dispatcher port", dispatcherPort);
+        checkPort("API port", apiPort);
         connectorPorts = List.copyOf(connectorPorts);
         if (connectorPorts.isEmpty() || connectorPorts.size() > MAX_CONNECTORS) {
             throw new IllegalArgumentException("between 1 and " + MAX_CONNECTORS + " connectors, not "
@@ -44,24 +46,24 @@ public record DevOptions(String host, int frontPort, int kafkaPort, int redisPor
 
     /** The documented defaults of {@code ./pushfabric dev}. */
     public static DevOptions defaults() {
-        return new DevOptions("127.0.0.1", 8080, 9092, 6379, List.of(8081, 8082), 8090, DEFAULT_DATA_DIR);
+        return new DevOptions("127.0.0.1", 8080, 9092, 6379, List.of(8081, 8082), 8090, 8091, DEFAULT_DATA_DIR);
     }
 
     /** Free ports everywhere and a temporary Kafka directory: for tests and for running beside another fabric. */
     public static DevOptions ephemeral() {
-        return new DevOptions("127.0.0.1", 0, 0, 0, List.of(0, 0), 0, null);
+        return new DevOptions("127.0.0.1", 0, 0, 0, List.of(0, 0), 0, 0, null);
     }
 
     public DevOptions withHost(String newHost) {
-        return new DevOptions(newHost, frontPort, kafkaPort, redisPort, connectorPorts, dispatcherPort, kafkaDataDir);
+        return new DevOptions(newHost, frontPort, kafkaPort, redisPort, connectorPorts, dispatcherPort, apiPort, kafkaDataDir);
     }
 
     public DevOptions withFrontPort(int port) {
-        return new DevOptions(host, port, kafkaPort, redisPort, connectorPorts, dispatcherPort, kafkaDataDir);
+        return new DevOptions(host, port, kafkaPort, redisPort, connectorPorts, dispatcherPort, apiPort, kafkaDataDir);
     }
 
     public DevOptions withKafkaDataDir(Path dir) {
-        return new DevOptions(host, frontPort, kafkaPort, redisPort, connectorPorts, dispatcherPort, dir);
+        return new DevOptions(host, frontPort, kafkaPort, redisPort, connectorPorts, dispatcherPort, apiPort, dir);
     }
 
     /** {@code node-a} for the first connector, {@code node-b} for the second, ... */

@@ -3,11 +3,11 @@ package io.pushfabric.launcher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code pushfabric dev|publish|token|status|admin|dlq}: the command line of the shaded launcher jar. */
+/** {@code pushfabric dev|publish|token|status|presence|admin|dlq}: the command line of the shaded launcher jar. */
 @Command(name = "pushfabric", mixinStandardHelpOptions = true, version = "pushfabric 0.1.0-SNAPSHOT",
         description = "Kafka-backed WebSocket push fabric.",
         subcommands = {DevCommand.class, PublishCommand.class, TokenCommand.class, StatusCommand.class,
-                AdminCommandLine.class, DlqCommand.class, CommandLine.HelpCommand.class})
+                PresenceCommand.class, AdminCommandLine.class, DlqCommand.class, CommandLine.HelpCommand.class})
 public final class PushfabricCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,11 +1,11 @@
 package io.pushfabric.launcher;
 
 import io.pushfabric.registry.RedisRegistries;
-import io.pushfabric.registry.RedisSettings;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,13 +21,8 @@ final class StatusCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     private String bootstrap;
 
-    @Option(names = "--redis", paramLabel = "URI|YAML", defaultValue = "redis://localhost:6379",
-            description = "Redis URI or Redisson YAML file (default: ${DEFAULT-VALUE}).")
-    private String redis;
-
-    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "pf:",
-            description = "Redis key prefix (default: ${DEFAULT-VALUE}).")
-    private String prefix;
+    @Mixin
+    private RedisOptions redis;
 
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "push-requests",
             description = "Requests topic (default: ${DEFAULT-VALUE}).")
@@ -39,7 +34,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (RedisRegistries registries = RedisRegistries.connect(new RedisSettings(redis, prefix));
+        try (RedisRegistries registries = RedisRegistries.connect(redis.settings());
              Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", 10_000,
                      "default.api.timeout.ms", 15_000))) {
             spec.commandLine().getOut().print(FabricStatus.collect(registries, admin, topic, group,
