@@ -68,6 +68,7 @@ public final class PresencePublishing implements AutoCloseable {
                 // send() must not hold the presence thread long when Kafka is away; the event is dropped instead
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 ProducerConfig.CLIENT_ID_CONFIG, "pushfabric-dispatcher-presence-" + instance)),
                 new StringSerializer(), new ByteArraySerializer());
         new KafkaClientMetrics(producer).bindTo(meters);
