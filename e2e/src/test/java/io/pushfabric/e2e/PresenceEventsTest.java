@@ -125,7 +125,8 @@ class PresenceEventsTest {
         int leaving = 50;
         // Long enough for a few hundred clients to come back on a busy 2-core box (about 3.5 s measured).
         long grace = 8_000;
-        try (Fabric fabric = Fabric.start(2, 1, env(grace, Map.of())); PresenceLog log = log()) {
+        // Two dispatchers: each checks the users of its own partitions only, and neither publishes the other's.
+        try (Fabric fabric = Fabric.start(2, 2, env(grace, Map.of())); PresenceLog log = log()) {
             List<String> users = new ArrayList<>();
             List<CompletableFuture<WsClient>> opening = new ArrayList<>();
             for (int i = 0; i < clients; i++) {

@@ -46,6 +46,11 @@ public final class InMemoryPresenceRegistry implements PresenceRegistry {
     }
 
     @Override
+    public void checkAllAfter(Map<UserId, Integer> partitions, Duration grace) {
+        partitions.forEach((user, partition) -> checkAfter(partition, user, grace));
+    }
+
+    @Override
     public List<Check> due(Collection<Integer> partitions, int limit) {
         long now = clock.millis();
         List<Check> due = new ArrayList<>();

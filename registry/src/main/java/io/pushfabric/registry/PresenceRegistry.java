@@ -4,6 +4,7 @@ import io.pushfabric.contracts.UserId;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,6 +35,9 @@ public interface PresenceRegistry {
      * scheduled earlier is pushed back to then; one scheduled later stays.
      */
     void checkAfter(int partition, UserId user, Duration grace);
+
+    /** {@link #checkAfter} for many users at once (one pipelined round trip in Redis): user -> its partition. */
+    void checkAllAfter(Map<UserId, Integer> partitions, Duration grace);
 
     /** Up to {@code limit} checks of these partitions that are due now, earliest first per partition. */
     List<Check> due(Collection<Integer> partitions, int limit);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.redisson.api.BatchResult;
@@ -103,6 +104,21 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
     public void checkAfter(int partition, UserId user, Duration grace) {
         eval(keys.presenceChecks(partition), CHECK_AFTER, RScript.ReturnType.LONG, user.value(),
                 Long.toString(grace.toMillis()));
+    }
+
+    @Override
+    public void checkAllAfter(Map<UserId, Integer> partitions, Duration grace) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        RBatch batch = redisson.createBatch();
+        String millis = Long.toString(grace.toMillis());
+        partitions.forEach((user, partition) -> {
+            String key = keys.presenceChecks(partition);
+            batch.getScript(StringCodec.INSTANCE).evalAsync(key, RScript.Mode.READ_WRITE, CHECK_AFTER,
+                    RScript.ReturnType.LONG, List.of(key), user.value(), millis);
+        });
+        batch.execute();
     }
 
     @Override

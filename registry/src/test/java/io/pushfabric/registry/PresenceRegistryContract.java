@@ -88,6 +88,15 @@ public abstract class PresenceRegistryContract {
     }
 
     @Test
+    void checkAllAfterSchedulesEveryUserOnItsPartitionAfterTheGrace() {
+        registry.checkNow(3, ALICE);
+        registry.checkAllAfter(java.util.Map.of(ALICE, 3, BOB, 4), shortGrace());
+
+        assertThat(dueUsers(3)).as("pushed back").isEmpty();
+        pass(shortGrace(), () -> dueUsers(3).equals(List.of(ALICE)) && dueUsers(4).equals(List.of(BOB)));
+    }
+
+    @Test
     void checkNowBringsALaterCheckForward() {
         registry.checkAfter(3, ALICE, LONG);
         registry.checkNow(3, ALICE);

@@ -8,7 +8,9 @@ import io.pushfabric.registry.PresenceRegistry;
 import io.pushfabric.registry.RouteRegistry;
 import io.pushfabric.registry.SessionRoute;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -55,14 +57,12 @@ public final class PresenceNodeWatch {
             if (handled.contains(node)) {
                 continue;
             }
-            Set<UserId> users = new HashSet<>();
+            Map<UserId, Integer> users = new HashMap<>();
             for (SessionRoute route : routes.routesOn(node)) {
-                users.add(route.user());
+                users.computeIfAbsent(route.user(), partitionOf::applyAsInt);
             }
-            for (UserId user : users) {
-                presence.checkAfter(partitionOf.applyAsInt(user), user, grace);
-            }
-            handled.add(node); // only once all of its users are scheduled: a failure midway retries them all
+            presence.checkAllAfter(users, grace);
+            handled.add(node); // only once all of its users are scheduled: a failure retries them all
             scheduled += users.size();
             LOG.info("Node {} has no lease: presence of its {} users is checked in {} ms", node, users.size(),
                     grace.toMillis());
