@@ -64,12 +64,6 @@ public final class PushRequestLoop implements Runnable {
         DeliverySink forBatch(Map<MessagePosition, ConsumerRecord<String, byte[]>> batch);
     }
 
-    public PushRequestLoop(Consumer<String, byte[]> consumer, Topics topics, BatchDispatcher dispatcher,
-                           KafkaSinks sinks, RouteResolver resolver, DispatchMetrics metrics, Clock clock,
-                           Duration maxBackoff, Duration stallLimit) {
-        this(consumer, topics, dispatcher, sinks, resolver, metrics, clock, maxBackoff, stallLimit, AssignmentListener.NONE);
-    }
-
     /** @param assignment told of every partition this loop gets and gives up (presence follows it) */
     public PushRequestLoop(Consumer<String, byte[]> consumer, Topics topics, BatchDispatcher dispatcher,
                            KafkaSinks sinks, RouteResolver resolver, DispatchMetrics metrics, Clock clock,
