@@ -23,7 +23,10 @@ import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.PushRequestCodec;
 import io.pushfabric.client.TopicAdmin;
+import io.pushfabric.client.KeyPartitions;
+import io.pushfabric.registry.PresenceSchedulingRoutes;
 import io.pushfabric.registry.RedisRegistries;
+import io.pushfabric.registry.RouteRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -158,7 +161,7 @@ public final class ConnectorApp implements AutoCloseable {
                 sessionExecutor.shutdown();
                 sessionExecutor.awaitTermination(10, TimeUnit.SECONDS);
             });
-            SessionLifecycle lifecycle = new SessionLifecycle(node, sessions, redis.routes(), markers, replay, topic,
+            SessionLifecycle lifecycle = new SessionLifecycle(node, sessions, routes(config, redis, topic), markers, replay, topic,
                     config.session(), metrics, clock, sessionExecutor);
 
             TokenExpiry tokenExpiry = new TokenExpiry(sessions, meters, clock);
@@ -312,6 +315,15 @@ public final class ConnectorApp implements AutoCloseable {
         }
         closeAll(closeables);
         LOG.info("Connector {} stopped", config.nodeId());
+    }
+
+    /** The routes sessions register in; with presence on, each change also schedules a presence check. */
+    private static RouteRegistry routes(ConnectorConfig config, RedisRegistries redis, RequestsTopic topic) {
+        if (!config.presence().enabled()) {
+            return redis.routes();
+        }
+        return new PresenceSchedulingRoutes(redis.routes(), redis.presence(),
+                user -> KeyPartitions.of(user.value(), topic.partitions()), config.presence().grace());
     }
 
     private static void closeAll(Deque<AutoCloseable> closeables) {

@@ -6,9 +6,11 @@ import io.pushfabric.client.TopicAdmin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.dispatcher.janitor.NodeJanitor;
+import io.pushfabric.dispatcher.loop.AssignmentListener;
 import io.pushfabric.dispatcher.loop.BatchDispatcher;
 import io.pushfabric.dispatcher.loop.DispatchMetrics;
 import io.pushfabric.dispatcher.loop.PushRequestLoop;
+import io.pushfabric.dispatcher.presence.PresencePublishing;
 import io.pushfabric.dispatcher.routing.RouteResolver;
 import io.pushfabric.registry.RedisRegistries;
 import java.time.Clock;
@@ -48,10 +50,12 @@ public final class DispatcherApp implements AutoCloseable {
     private final Admin admin;
     private final ScheduledExecutorService scheduler;
     private final java.time.Duration stallLimit;
+    /** Null when presence events are off. */
+    private final PresencePublishing presence;
 
     private DispatcherApp(RedisRegistries redis, KafkaProducer<String, byte[]> producer, PushRequestLoop loop,
                           Thread thread, DispatchMetrics metrics, Admin admin, ScheduledExecutorService scheduler,
-                          java.time.Duration stallLimit) {
+                          java.time.Duration stallLimit, PresencePublishing presence) {
         this.redis = redis;
         this.producer = producer;
         this.loop = loop;
@@ -60,6 +64,7 @@ public final class DispatcherApp implements AutoCloseable {
         this.admin = admin;
         this.scheduler = scheduler;
         this.stallLimit = stallLimit;
+        this.presence = presence;
     }
 
     public static DispatcherApp start(DispatcherConfig config, MeterRegistry meters, Clock clock) {
@@ -98,7 +103,14 @@ public final class DispatcherApp implements AutoCloseable {
             opened.push(consumer);
             new KafkaClientMetrics(consumer).bindTo(meters);
             new KafkaClientMetrics(producer).bindTo(meters);
-            return start(config, meters, clock, admin, redis, producer, consumer);
+            PresencePublishing presence = config.presence().enabled()
+                    ? PresencePublishing.start(config.presence(), config.kafka(), config.topicSettings().requestPartitions(),
+                            config.topicSettings().replication(), admin, redis, meters, clock, instance)
+                    : null;
+            if (presence != null) {
+                opened.push(presence);
+            }
+            return start(config, meters, clock, admin, redis, producer, consumer, presence);
         } catch (RuntimeException e) {
             while (!opened.isEmpty()) {
                 try {
@@ -113,7 +125,7 @@ public final class DispatcherApp implements AutoCloseable {
 
     private static DispatcherApp start(DispatcherConfig config, MeterRegistry meters, Clock clock, Admin admin,
                                        RedisRegistries redis, KafkaProducer<String, byte[]> producer,
-                                       KafkaConsumer<String, byte[]> consumer) {
+                                       KafkaConsumer<String, byte[]> consumer, PresencePublishing presence) {
         DispatchMetrics metrics = new DispatchMetrics(meters, clock);
         RouteResolver resolver = new RouteResolver(redis.routes(), redis.nodes(), config.cache(), clock);
         BatchDispatcher dispatcher = new BatchDispatcher(new PushRequestCodec(config.maxPayloadBytes()), resolver,
@@ -121,7 +133,8 @@ public final class DispatcherApp implements AutoCloseable {
                 config.stallLimit());
         PushRequestLoop loop = new PushRequestLoop(consumer, config.kafka().topics(), dispatcher,
                 PushRequestLoop.sinks(producer, admin, config.kafka().topics(), MAX_REQUEST_BYTES, NODE_TOPICS_TTL),
-                resolver, metrics, clock, config.maxRetryBackoff(), config.stallLimit());
+                resolver, metrics, clock, config.maxRetryBackoff(), config.stallLimit(),
+                presence == null ? AssignmentListener.NONE : presence.assignment());
         Thread thread = new Thread(loop, "pf-dispatch-loop");
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Dispatch loop died", e));
         thread.start();
@@ -135,7 +148,7 @@ public final class DispatcherApp implements AutoCloseable {
         });
         long every = config.janitor().interval().toMillis();
         scheduler.scheduleWithFixedDelay(janitor, every, every, TimeUnit.MILLISECONDS);
-        return new DispatcherApp(redis, producer, loop, thread, metrics, admin, scheduler, config.stallLimit());
+        return new DispatcherApp(redis, producer, loop, thread, metrics, admin, scheduler, config.stallLimit(), presence);
     }
 
     private static void deleteTopic(Admin admin, String topic) {
@@ -201,6 +214,9 @@ public final class DispatcherApp implements AutoCloseable {
             thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (presence != null) {
+            presence.close(); // after the loop: its last revoke waits for presence events in flight
         }
         // Every committed batch is acknowledged already; what may still be in flight goes to fenced nodes or
         // belongs to a batch that was not committed, which the partition's next owner sends again.

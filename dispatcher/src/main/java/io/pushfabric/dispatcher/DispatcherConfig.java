@@ -3,6 +3,7 @@ package io.pushfabric.dispatcher;
 import io.pushfabric.contracts.PushRequestCodec;
 import io.pushfabric.contracts.config.Env;
 import io.pushfabric.contracts.config.KafkaSettings;
+import io.pushfabric.contracts.config.PresenceSettings;
 import io.pushfabric.dispatcher.routing.RouteResolver.CacheSettings;
 import io.pushfabric.registry.RedisSettings;
 import java.time.Duration;
@@ -13,13 +14,15 @@ import java.util.Objects;
  * Everything a dispatcher is told at start. Each field names its variable and default in
  * {@code docs/operations.md}.
  *
+ * @param presence   presence events ({@code PUSH_PRESENCE_*}): this dispatcher checks the presence of the users of its
+ *                   partitions and publishes the transitions
  * @param stallLimit {@code PUSH_DISPATCH_STALL_LIMIT_MS} (default 30000): how long one batch may keep failing and
  *                   being retried before {@code /readyz} reports the dispatcher not ready
  */
 public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String groupId, TopicSettings topicSettings,
                                int maxPayloadBytes, Duration dedupeWindow, CacheSettings cache,
                                Duration maxRetryBackoff, int httpPort, JanitorSettings janitor,
-                               Duration stallLimit) {
+                               Duration stallLimit, PresenceSettings presence) {
 
     /**
      * @param interval {@code PUSH_JANITOR_INTERVAL_MS} (default 30000): how often one dispatcher looks for dead nodes
@@ -43,6 +46,7 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(stallLimit, "stallLimit");
+        Objects.requireNonNull(presence, "presence");
     }
 
     public static DispatcherConfig fromEnv(Map<String, String> vars) {
@@ -62,7 +66,8 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
                 env.integer("PUSH_HTTP_PORT", 8090, 0, 65535),
                 new JanitorSettings(env.millis("PUSH_JANITOR_INTERVAL_MS", Duration.ofSeconds(30), Duration.ofMillis(100)),
                         env.millis("PUSH_JANITOR_GRACE_MS", Duration.ofMinutes(5), Duration.ZERO)),
-                env.millis("PUSH_DISPATCH_STALL_LIMIT_MS", Duration.ofSeconds(30), Duration.ofSeconds(1)));
+                env.millis("PUSH_DISPATCH_STALL_LIMIT_MS", Duration.ofSeconds(30), Duration.ofSeconds(1)),
+                PresenceSettings.fromEnv(env));
     }
 
     /** One line for the start-up log, secrets hidden. */
@@ -70,6 +75,6 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
         return "kafka=" + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " group=" + groupId
                 + " maxPayloadBytes=" + maxPayloadBytes + " dedupeWindow=" + dedupeWindow + " cache=" + cache
-                + " httpPort=" + httpPort + " " + janitor + " stallLimit=" + stallLimit;
+                + " httpPort=" + httpPort + " " + janitor + " stallLimit=" + stallLimit + " " + presence;
     }
 }

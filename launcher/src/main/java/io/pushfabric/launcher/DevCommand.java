@@ -1,5 +1,6 @@
 package io.pushfabric.launcher;
 
+import io.pushfabric.contracts.config.PresenceSettings;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.dispatcher.api.ApiKeys;
 import java.io.PrintWriter;
@@ -75,6 +76,7 @@ final class DevCommand implements Callable<Integer> {
         out.println("  Kafka bootstrap    " + fabric.kafkaBootstrap() + "   data: "
                 + fabric.kafkaDataDir().map(Path::toString).orElse("temporary, deleted on exit"));
         out.println("  Redis              " + fabric.redisUri() + "   key prefix: " + DevFabric.REDIS_KEY_PREFIX);
+        out.println("  presence events    topic " + PresenceSettings.DEFAULT_TOPIC + " (online/offline per user, keyed by user id)");
         fabric.notes().forEach(note -> out.println("  note: " + note));
         out.println();
         out.println("Token for user alice (valid " + BANNER_TOKEN_VALIDITY.toHours() + " h, dev secret):");

@@ -119,7 +119,8 @@ public final class DevFabric implements AutoCloseable {
                     .jwtSecret(DEV_ONLY_JWT_SECRET)
                     .requestPartitions(REQUEST_PARTITIONS)
                     .topicReplication(1)
-                    .withAll(Map.of("PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", ONE_MACHINE_CONNECTS_PER_MINUTE));
+                    .withAll(Map.of("PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", ONE_MACHINE_CONNECTS_PER_MINUTE))
+                    .withAll(Map.of("PUSH_PRESENCE_ENABLED", "true")); // presence events to push-presence
 
             int dispatcherPort = choosePort("Dispatcher status", options.dispatcherPort(), notes);
             DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(common.httpPort(dispatcherPort).toMap());

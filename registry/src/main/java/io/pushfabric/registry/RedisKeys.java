@@ -13,6 +13,8 @@ import java.util.Objects;
  * &lt;p&gt;node-routes:{&lt;node&gt;}  set    "&lt;sessionId&gt;|&lt;user&gt;"              no TTL (index for drain/janitor)
  * &lt;p&gt;lease:{&lt;node&gt;}        string NodeInfo JSON                        PX = heartbeat TTL
  * &lt;p&gt;nodes                 hash   nodeId -&gt; NodeInfo JSON                no TTL (until forget)
+ * &lt;p&gt;presence:{&lt;user&gt;}     hash   state, version, at, sessions      TTL 1 day once offline
+ * &lt;p&gt;presence-checks:{&lt;partition&gt;}  sorted set  user by due time   no TTL (emptied by checks)
  * &lt;p&gt;dedupe:&lt;n&gt;:{&lt;routingKey&gt;:&lt;messageId&gt;}  string "&lt;partition&gt;-&lt;offset&gt;"  PX = dedupe window
  *                         (n = length of the routing key)
  * </pre>
@@ -79,6 +81,16 @@ public final class RedisKeys {
      */
     public String dedupe(String routingKey, String messageId) {
         return prefix + "dedupe:" + routingKey.length() + ":{" + routingKey + ":" + messageId + "}";
+    }
+
+    /** Hash of one user's last published presence: state, version, at, sessions. */
+    public String presence(UserId user) {
+        return prefix + "presence:{" + user.value() + "}";
+    }
+
+    /** Sorted set of the users of one {@code push-requests} partition whose presence is to be checked, by due time. */
+    public String presenceChecks(int partition) {
+        return prefix + "presence-checks:{" + partition + "}";
     }
 
     /** A cluster-wide lock, e.g. the janitor's. */

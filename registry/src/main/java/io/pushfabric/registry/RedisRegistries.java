@@ -12,6 +12,7 @@ public final class RedisRegistries implements AutoCloseable {
     private final NodeRegistry nodes;
     private final DedupeWindow dedupe;
     private final ClusterLock lock;
+    private final PresenceRegistry presence;
 
     RedisRegistries(RedissonClient redisson, RedisKeys keys) {
         this(redisson, keys, ReplicaSync.NONE);
@@ -23,6 +24,7 @@ public final class RedisRegistries implements AutoCloseable {
         this.nodes = RedisFailures.translating(NodeRegistry.class, new RedisNodeRegistry(redisson, keys));
         this.dedupe = RedisFailures.translating(DedupeWindow.class, new RedisDedupeWindow(redisson, keys));
         this.lock = RedisFailures.translating(ClusterLock.class, new RedisClusterLock(redisson, keys));
+        this.presence = RedisFailures.translating(PresenceRegistry.class, new RedisPresenceRegistry(redisson, keys));
     }
 
     public static RedisRegistries connect(RedisSettings settings) {
@@ -44,6 +46,10 @@ public final class RedisRegistries implements AutoCloseable {
 
     public ClusterLock lock() {
         return lock;
+    }
+
+    public PresenceRegistry presence() {
+        return presence;
     }
 
     @Override

@@ -52,6 +52,7 @@ public final class PushRequestLoop implements Runnable {
     private final Clock clock;
     private final long maxBackoffMs;
     private final long stallLimitMs;
+    private final AssignmentListener assignment;
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Offsets whose batches Kafka has fully acknowledged; committed asynchronously, synchronously on revoke. */
     private final Map<TopicPartition, OffsetAndMetadata> acked = new HashMap<>();
@@ -63,9 +64,10 @@ public final class PushRequestLoop implements Runnable {
         DeliverySink forBatch(Map<MessagePosition, ConsumerRecord<String, byte[]>> batch);
     }
 
+    /** @param assignment told of every partition this loop gets and gives up (presence follows it) */
     public PushRequestLoop(Consumer<String, byte[]> consumer, Topics topics, BatchDispatcher dispatcher,
                            KafkaSinks sinks, RouteResolver resolver, DispatchMetrics metrics, Clock clock,
-                           Duration maxBackoff, Duration stallLimit) {
+                           Duration maxBackoff, Duration stallLimit, AssignmentListener assignment) {
         this.consumer = consumer;
         this.topics = topics;
         this.dispatcher = dispatcher;
@@ -75,6 +77,7 @@ public final class PushRequestLoop implements Runnable {
         this.clock = clock;
         this.maxBackoffMs = maxBackoff.toMillis();
         this.stallLimitMs = stallLimit.toMillis();
+        this.assignment = assignment;
     }
 
     /** The sinks of a dispatcher's producer: node-topic metadata from {@code admin}, dead letters to the DLQ. */
@@ -102,6 +105,7 @@ public final class PushRequestLoop implements Runnable {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 commitAckedSync(partitions);
+                assignment.revoked(partitions.stream().map(TopicPartition::partition).toList());
                 LOG.info("Partitions revoked: {}", partitions);
             }
 
@@ -109,6 +113,7 @@ public final class PushRequestLoop implements Runnable {
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 // Markers for these partitions were read by another instance: our cache may be stale.
                 resolver.invalidateAll();
+                assignment.assigned(partitions.stream().map(TopicPartition::partition).toList());
                 assigned = true;
                 LOG.info("Partitions assigned: {}", partitions);
             }

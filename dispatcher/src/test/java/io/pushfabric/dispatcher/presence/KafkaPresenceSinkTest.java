@@ -1,0 +1,120 @@
+package io.pushfabric.dispatcher.presence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushfabric.contracts.PresenceEvent;
+import io.pushfabric.contracts.PresenceEvent.State;
+import io.pushfabric.contracts.UserId;
+import io.pushfabric.testkit.TestInfra;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The presence sink on real Kafka: keyed events in order, and drops that are counted, never waited for. */
+class KafkaPresenceSinkTest {
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final PresenceMetrics metrics = new PresenceMetrics(meters);
+    private Admin admin;
+    private KafkaProducer<String, byte[]> producer;
+
+    @BeforeEach
+    void start() {
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap()));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2_000),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterEach
+    void stop() {
+        producer.close(Duration.ofSeconds(1));
+        admin.close();
+    }
+
+    private String topic() throws Exception {
+        String name = TestInfra.uniqueName("presence-sink");
+        admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        return name;
+    }
+
+    private static PresenceEvent event(String user, State state, long version) {
+        return new PresenceEvent(UserId.of(user), state, state == State.ONLINE ? 1 : 0, version, version);
+    }
+
+    @Test
+    void eventsArePublishedKeyedByUserInTheOrderGiven() throws Exception {
+        String topic = topic();
+        KafkaPresenceSink sink = new KafkaPresenceSink(producer, topic, 100, metrics);
+        for (int v = 1; v <= 20; v++) {
+            sink.publish(event("alice", v % 2 == 1 ? State.ONLINE : State.OFFLINE, v));
+        }
+        assertThat(sink.awaitSent(Duration.ofSeconds(30))).isTrue();
+
+        List<ConsumerRecord<String, byte[]>> records = readAll(topic, 20);
+        assertThat(records).extracting(ConsumerRecord::key).containsOnly("alice");
+        assertThat(records).extracting(r -> PresenceEvent.decode(r.value()).version())
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
+        assertThat(metrics.count("events", "online")).isEqualTo(10);
+        assertThat(metrics.count("events", "offline")).isEqualTo(10);
+    }
+
+    @Test
+    void eventsKafkaCannotTakeAndEventsBeyondTheInFlightBoundAreDroppedAndCounted() throws Exception {
+        // A topic that does not exist (the test broker creates none on its own): each send waits for its
+        // metadata for max.block.ms, then fails; meanwhile the one permit is taken.
+        try (KafkaProducer<String, byte[]> blocked = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap(), ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000),
+                new StringSerializer(), new ByteArraySerializer())) {
+            KafkaPresenceSink sink = new KafkaPresenceSink(blocked, TestInfra.uniqueName("missing"), 1, metrics);
+            Thread first = new Thread(() -> sink.publish(event("alice", State.ONLINE, 1)), "first-publish");
+            first.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !sink.awaitSent(Duration.ZERO));
+
+            sink.publish(event("bob", State.ONLINE, 1));
+
+            assertThat(metrics.count("dropped", "full")).isEqualTo(1);
+            first.join(30_000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> metrics.count("dropped", "kafka") == 1);
+            assertThat(sink.awaitSent(Duration.ofSeconds(5))).isTrue();
+            assertThat(metrics.count("events", "online")).isZero();
+        }
+    }
+
+    private List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.size() >= expected;
+            });
+        }
+        return records;
+    }
+}

@@ -1,0 +1,77 @@
+package io.pushfabric.registry;
+
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.UserId;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes of a connector that publishes presence: every route registered schedules a presence check of its
+ * user at once, every route removed one after the grace period, on the user's partition of
+ * {@code push-requests}, whose dispatcher makes the check. The check is scheduled after the route changed, so it
+ * always sees the change. A failure to schedule is logged and never fails the session: presence is soft.
+ */
+public final class PresenceSchedulingRoutes implements RouteRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(PresenceSchedulingRoutes.class);
+
+    private final RouteRegistry routes;
+    private final PresenceRegistry presence;
+    private final ToIntFunction<UserId> partitionOf;
+    private final Duration grace;
+
+    /** @param partitionOf the partition of {@code push-requests} that holds a user's messages */
+    public PresenceSchedulingRoutes(RouteRegistry routes, PresenceRegistry presence, ToIntFunction<UserId> partitionOf,
+                                    Duration grace) {
+        this.routes = routes;
+        this.presence = presence;
+        this.partitionOf = partitionOf;
+        this.grace = grace;
+    }
+
+    @Override
+    public void register(SessionRoute route) {
+        routes.register(route);
+        try {
+            presence.checkNow(partitionOf.applyAsInt(route.user()), route.user());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not schedule the presence check of {} (session opened): {}", route.user(), e.toString());
+        }
+    }
+
+    @Override
+    public boolean unregister(SessionRoute route) {
+        boolean removed = routes.unregister(route);
+        try {
+            presence.checkAfter(partitionOf.applyAsInt(route.user()), route.user(), grace);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not schedule the presence check of {} (session closed): {}", route.user(), e.toString());
+        }
+        return removed;
+    }
+
+    @Override
+    public Map<UserId, Set<NodeId>> nodesOf(Collection<UserId> users) {
+        return routes.nodesOf(users);
+    }
+
+    @Override
+    public List<SessionRoute> sessionsOf(UserId user) {
+        return routes.sessionsOf(user);
+    }
+
+    @Override
+    public List<SessionRoute> routesOn(NodeId node) {
+        return routes.routesOn(node);
+    }
+
+    @Override
+    public int removeAllOn(NodeId node) {
+        return routes.removeAllOn(node);
+    }
+}
