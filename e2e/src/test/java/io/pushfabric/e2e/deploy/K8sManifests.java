@@ -29,9 +29,9 @@ import java.util.stream.Collectors;
  * {@code kustomization.yaml}, every YAML document in it, each bound to fabric8's typed model of its kind.
  * The ServiceMonitor is a custom resource fabric8's core model does not know; it stays a tree.
  */
-final class K8sManifests {
-    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-    static final Path DIR = REPO.resolve("deploy/k8s");
+public final class K8sManifests {
+    public static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    public static final Path DIR = REPO.resolve("deploy/k8s");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -52,7 +52,7 @@ final class K8sManifests {
         this.kustomization = kustomization;
     }
 
-    static K8sManifests load() throws IOException {
+    public static K8sManifests load() throws IOException {
         K8sManifests manifests = new K8sManifests(YAML.readTree(DIR.resolve("kustomization.yaml").toFile()));
         for (JsonNode resource : manifests.kustomization.path("resources")) {
             for (JsonNode doc : documents(DIR.resolve(resource.asText()))) {
@@ -84,12 +84,12 @@ final class K8sManifests {
         return typed.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
     }
 
-    <T extends HasMetadata> T one(Class<T> type, String name) {
+    public <T extends HasMetadata> T one(Class<T> type, String name) {
         return all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + name + " in " + DIR));
     }
 
-    Optional<JsonNode> custom(String kind) {
+    public Optional<JsonNode> custom(String kind) {
         return custom.stream().filter(d -> d.path("kind").asText().equals(kind)).findFirst();
     }
 
