@@ -119,7 +119,7 @@ public final class CapacityPlan {
         double scanRecords = t * load.gapSeconds();
         out.add(new Line("zone loss", "clients resuming", resuming, "C / Z", "model"));
         out.add(new Line("zone loss", "resumes per survivor", perSurvivor, "C / Z / (N x (Z-1)/Z)", "model"));
-        out.add(new Line("zone loss", "seconds until all resumed, lower bound", storm,
+        out.add(new Line("zone loss", "seconds until all resumed (estimate)", storm,
                 "notice + per survivor / (775 x cores)", "measured rates, assumed linear in cores"));
         out.add(new Line("zone loss", "Redis cmds/s during it", 2 * resuming / (storm - unit.noticeSeconds()),
                 "2 x resuming / resume time", "code + model"));
