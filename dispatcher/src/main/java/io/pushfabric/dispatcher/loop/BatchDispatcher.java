@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
 public final class BatchDispatcher {
     /** Dead-letter reason of a record that no produce request can carry. */
     public static final String UNDELIVERABLE = "UNDELIVERABLE";
+    /** Dead-letter reason of a keyed request found outside the partition its key maps to. */
+    public static final String WRONG_PARTITION = "WRONG_PARTITION";
+    /** Dead-letter reason of a record whose decoding failed in a way no other reason names. */
+    public static final String UNEXPECTED = "UNEXPECTED";
     private static final Logger LOG = LoggerFactory.getLogger(BatchDispatcher.class);
 
     private final PushRequestCodec requestCodec;
@@ -102,6 +106,8 @@ public final class BatchDispatcher {
     /** What happened to this batch's records and nodes while its sends settle. */
     private static final class Outcomes {
         final List<Send> deadLetters = new ArrayList<>();
+        /** The reason of each of {@link #deadLetters}, in the same order. */
+        final List<String> deadLetterReasons = new ArrayList<>();
         final Set<NodeId> fenced = new HashSet<>();
         final Set<MessagePosition> undeliverable = new HashSet<>();
         Throwable transientFailure;
@@ -149,7 +155,7 @@ public final class BatchDispatcher {
             try {
                 PushRequest request = requestCodec.decode(record.key(), record.value());
                 if (misplaced.isPresent()) {
-                    deadLetter(record, "WRONG_PARTITION",
+                    deadLetter(record, WRONG_PARTITION,
                             wrongPartition.request(misplaced.get(), record.position().offset()), sink, outcomes);
                     continue;
                 }
@@ -163,7 +169,7 @@ public final class BatchDispatcher {
                 deadLetter(record, e.reason().name(), e.detail(), sink, outcomes);
             } catch (RuntimeException e) {
                 LOG.error("Unexpected error decoding {}; dead-lettering it", record.position(), e);
-                deadLetter(record, "UNEXPECTED", e.toString(), sink, outcomes);
+                deadLetter(record, UNEXPECTED, e.toString(), sink, outcomes);
             }
         }
         return accepted;
@@ -353,11 +359,13 @@ public final class BatchDispatcher {
     private void deadLetter(PolledRecord record, String reason, String detail, DeliverySink sink, Outcomes outcomes) {
         LOG.debug("Dead-lettering {}: {} {}", record.position(), reason, detail);
         outcomes.deadLetters.add(new Send(record, null, sink.deadLetter(record, reason, detail)));
+        outcomes.deadLetterReasons.add(reason);
     }
 
     /** Outcome counters, once the batch is done (a retried batch counts only the attempt that succeeded). */
     private void count(List<Accepted> unique, Targets targets, Outcomes outcomes) {
         metrics.deadLettered.increment(outcomes.deadLetters.size());
+        outcomes.deadLetterReasons.forEach(reason -> metrics.deadLetter(reason).increment());
         for (Accepted a : unique) {
             if (outcomes.undeliverable.contains(a.position())) {
                 continue;

@@ -4,7 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pushfabric.contracts.InvalidPushRequestException;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,8 +32,11 @@ public final class DispatchMetrics {
     final AtomicLong failingSince = new AtomicLong();
     final Timer routeLookup;
     final Timer batch;
+    private final MeterRegistry registry;
+    private final Map<String, Counter> deadLettersByReason = new ConcurrentHashMap<>();
 
     public DispatchMetrics(MeterRegistry registry, Clock clock) {
+        this.registry = registry;
         this.routed = outcome(registry, "routed");
         this.offline = outcome(registry, "offline");
         this.expired = outcome(registry, "expired");
@@ -56,6 +63,25 @@ public final class DispatchMetrics {
         this.batch = Timer.builder("pushfabric.dispatcher.batch")
                 .description("Time to dispatch one polled batch, until every delivery is acknowledged")
                 .publishPercentileHistogram().register(registry);
+        // Every reason the dispatcher can give exists from the start, at zero, so dashboards and alerts see it.
+        for (InvalidPushRequestException.Reason reason : InvalidPushRequestException.Reason.values()) {
+            deadLetter(reason.name());
+        }
+        for (String reason : List.of(BatchDispatcher.WRONG_PARTITION, BatchDispatcher.UNDELIVERABLE, BatchDispatcher.UNEXPECTED)) {
+            deadLetter(reason);
+        }
+    }
+
+    /** The dead-letter counter of one reason (the {@code pf-dlq-reason} a dead letter carries). */
+    Counter deadLetter(String reason) {
+        return deadLettersByReason.computeIfAbsent(reason, r -> Counter.builder("pushfabric.dispatcher.dead.letters")
+                .tag("reason", r).description("Requests dead-lettered, by reason").register(registry));
+    }
+
+    /** Requests dead-lettered with this reason so far. */
+    public double deadLetters(String reason) {
+        Counter counter = deadLettersByReason.get(reason);
+        return counter == null ? 0 : counter.count();
     }
 
     private static Counter wrongPartition(MeterRegistry registry, String record) {

@@ -141,6 +141,8 @@ class BatchDispatcherTest {
         assertThat(sink.deadLetters).singleElement()
                 .satisfies(d -> assertThat(d.record().position().offset()).isEqualTo(1L));
         assertThat(metrics.count("dead_lettered")).isEqualTo(1);
+        assertThat(metrics.deadLetters("NOT_JSON")).isEqualTo(1);
+        assertThat(metrics.deadLetters("BAD_SCHEMA")).isZero();
     }
 
     @Test
@@ -258,6 +260,7 @@ class BatchDispatcherTest {
                 .satisfies(d -> assertThat(d.reason()).isEqualTo(BatchDispatcher.UNDELIVERABLE));
         assertThat(nodes.liveNodes()).as("no node fenced for the record's fault").containsExactlyInAnyOrder(A, B);
         assertThat(metrics.count("dead_lettered")).isEqualTo(1);
+        assertThat(metrics.deadLetters(BatchDispatcher.UNDELIVERABLE)).isEqualTo(1);
         assertThat(metrics.count("routed")).isZero();
     }
 
