@@ -12,6 +12,7 @@ public final class RedisRegistries implements AutoCloseable {
     private final NodeRegistry nodes;
     private final DedupeWindow dedupe;
     private final ClusterLock lock;
+    private final ChannelRegistry channels;
 
     private RedisRegistries(RedissonClient redisson, RedisKeys keys) {
         this.redisson = redisson;
@@ -19,6 +20,7 @@ public final class RedisRegistries implements AutoCloseable {
         this.nodes = RedisFailures.translating(NodeRegistry.class, new RedisNodeRegistry(redisson, keys));
         this.dedupe = RedisFailures.translating(DedupeWindow.class, new RedisDedupeWindow(redisson, keys));
         this.lock = RedisFailures.translating(ClusterLock.class, new RedisClusterLock(redisson, keys));
+        this.channels = RedisFailures.translating(ChannelRegistry.class, new RedisChannelRegistry(redisson, keys));
     }
 
     public static RedisRegistries connect(RedisSettings settings) {
@@ -35,6 +37,10 @@ public final class RedisRegistries implements AutoCloseable {
 
     public DedupeWindow dedupe() {
         return dedupe;
+    }
+
+    public ChannelRegistry channels() {
+        return channels;
     }
 
     public ClusterLock lock() {
