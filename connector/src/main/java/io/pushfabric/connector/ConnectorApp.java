@@ -288,7 +288,7 @@ public final class ConnectorApp implements AutoCloseable {
             }
             case SUBSCRIBE_USER -> {
                 for (ClientSession s : sessions.sessionsOf(command.user())) {
-                    subscriptions.subscribe(s, command.channel(), null);
+                    subscriptions.subscribeByServer(s, command.channel());
                 }
             }
             case UNSUBSCRIBE_USER -> {

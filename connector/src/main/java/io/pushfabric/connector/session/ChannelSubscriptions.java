@@ -118,6 +118,17 @@ public final class ChannelSubscriptions {
                 }, executor);
     }
 
+    /**
+     * The backend subscribes the session: as {@link #subscribe} from now on, except that a session already in the
+     * channel is left as it is, without a refusal (the client did not ask).
+     */
+    public CompletableFuture<Void> subscribeByServer(ClientSession session, ChannelName channel) {
+        if (session.subscribedTo(channel)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return subscribe(session, channel, null);
+    }
+
     /** The client (or, with {@code reason} "server", the backend) asks the session to leave the channel. */
     public void unsubscribe(ClientSession session, ChannelName channel, String reason) {
         if (!session.leaveChannel(channel)) {

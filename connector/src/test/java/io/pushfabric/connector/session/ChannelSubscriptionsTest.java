@@ -222,6 +222,18 @@ class ChannelSubscriptionsTest {
     }
 
     @Test
+    void theBackendSubscribingAnAlreadySubscribedSessionChangesNothing() {
+        ChannelSubscriptions subs = subscriptions(FakeReplaySource.complete());
+        RecordingSink sink = new RecordingSink();
+        ClientSession session = started(sink);
+        subs.subscribe(session, LOBBY, null).join();
+
+        subs.subscribeByServer(session, LOBBY).join();
+
+        assertThat(serverFrames(sink)).extracting(ServerFrame::getClass).containsExactly(ServerFrame.Subscribed.class);
+    }
+
+    @Test
     void aClosedSessionLeavesItsChannels() {
         ChannelSubscriptions subs = subscriptions(FakeReplaySource.complete());
         ClientSession session = started(new RecordingSink());
