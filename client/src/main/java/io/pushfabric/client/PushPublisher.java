@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>{@code
  * try (PushPublisher publisher = PushPublisher.create("kafka:9092", "push-requests")) {
  *     MessagePosition id = publisher.publish(PushRequest.toUser(UserId.of("alice"), payload)).join();
+ *     publisher.publish(PushRequest.toChannel(ChannelName.of("chat:lobby"), payload)); // every subscriber
  * }
  * }</pre>
  */

@@ -2,6 +2,7 @@ package io.pushfabric.connector;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushfabric.connector.auth.JwtAuthenticator;
+import io.pushfabric.connector.http.ChannelFrames;
 import io.pushfabric.connector.http.EdgePolicies;
 import io.pushfabric.connector.http.UndertowServer;
 import io.pushfabric.connector.kafka.ControlTopicConsumer;
@@ -11,7 +12,10 @@ import io.pushfabric.connector.kafka.NodeTopicConsumer;
 import io.pushfabric.connector.lease.NodeHeartbeat;
 import io.pushfabric.connector.lease.NodeRejoin;
 import io.pushfabric.connector.limits.EdgeLimits;
+import io.pushfabric.connector.session.ChannelMetrics;
+import io.pushfabric.connector.session.ChannelSubscriptions;
 import io.pushfabric.connector.session.ClientSession;
+import io.pushfabric.connector.session.LocalChannels;
 import io.pushfabric.connector.session.LocalSessions;
 import io.pushfabric.connector.session.RequestsTopic;
 import io.pushfabric.connector.session.SessionDrain;
@@ -72,12 +76,13 @@ public final class ConnectorApp implements AutoCloseable {
     private final NodeTopicConsumer nodeConsumer;
     private final SessionMetrics metrics;
     private final SessionDrain drainer;
+    private final ChannelSubscriptions subscriptions;
     private final Deque<AutoCloseable> closeables;
     private final AtomicBoolean draining = new AtomicBoolean();
 
     private ConnectorApp(ConnectorConfig config, LocalSessions sessions, UndertowServer server, NodeHeartbeat heartbeat,
                          NodeRejoin membership, NodeTopicConsumer nodeConsumer, SessionMetrics metrics, SessionDrain drainer,
-                         Deque<AutoCloseable> closeables) {
+                         ChannelSubscriptions subscriptions, Deque<AutoCloseable> closeables) {
         this.config = config;
         this.sessions = sessions;
         this.server = server;
@@ -86,6 +91,7 @@ public final class ConnectorApp implements AutoCloseable {
         this.nodeConsumer = nodeConsumer;
         this.metrics = metrics;
         this.drainer = drainer;
+        this.subscriptions = subscriptions;
         this.closeables = closeables;
     }
 
@@ -113,6 +119,7 @@ public final class ConnectorApp implements AutoCloseable {
             closeables.push(redis);
             LocalSessions sessions = new LocalSessions();
             SessionMetrics metrics = new SessionMetrics(meters, clock, sessions::size);
+            LocalChannels channels = new LocalChannels(redis.channels(), node, config.channels().maxSubscribersPerNode());
 
             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.kafka().clientConfig(Map.of(
                     ProducerConfig.ACKS_CONFIG, "all",
@@ -125,7 +132,7 @@ public final class ConnectorApp implements AutoCloseable {
             KafkaMarkerLog markers = new KafkaMarkerLog(producer, requests, node);
 
             NodeTopicConsumer nodeConsumer = new NodeTopicConsumer(consumer(config, "node-" + node), nodeTopic,
-                    sessions, metrics, node, clock);
+                    sessions, channels, metrics, node, clock);
             nodeConsumer.seekToEnd();
             Thread consumerThread = thread("pf-node-consumer-" + node, nodeConsumer);
             closeables.push(() -> {
@@ -164,6 +171,9 @@ public final class ConnectorApp implements AutoCloseable {
             SessionLifecycle lifecycle = new SessionLifecycle(node, sessions, routes(config, redis, topic), markers, replay, topic,
                     config.session(), metrics, clock, sessionExecutor);
 
+            ChannelSubscriptions subscriptions = new ChannelSubscriptions(node, channels, markers, replay, topic,
+                    config.channels(), config.session(),
+                    new ChannelMetrics(meters, channels::channelCount, channels::subscriptionCount), clock, sessionExecutor);
             TokenExpiry tokenExpiry = new TokenExpiry(sessions, meters, clock);
             scheduler.scheduleAtFixedRate(() -> {
                 try {
@@ -172,10 +182,12 @@ public final class ConnectorApp implements AutoCloseable {
                     LOG.error("Closing sessions with expired tokens failed; retrying in 1 s", e);
                 }
             }, 1, 1, TimeUnit.SECONDS);
-            EdgePolicies policies = new EdgePolicies(new JwtAuthenticator(config.auth(), clock),
+            JwtAuthenticator auth = new JwtAuthenticator(config.auth(), clock);
+            EdgePolicies policies = new EdgePolicies(auth,
                     EdgeLimits.create(config.limits(), meters, clock), config.auth().allowedOrigins(), tokenExpiry,
                     config.tls().orElse(null));
-            UndertowServer server = new UndertowServer(config.webSocket(), policies, lifecycle, metrics,
+            UndertowServer server = new UndertowServer(config.webSocket(), policies, lifecycle,
+                    new ChannelFrames(auth, config.channels(), subscriptions), metrics,
                     () -> isReady(heartbeat, membership, nodeConsumer), metricsText, scheduler, clock);
             SessionDrain drainer = new SessionDrain(sessions, scheduler, clock);
             Duration maxLifetime = config.drain().maxLifetime();
@@ -185,7 +197,7 @@ public final class ConnectorApp implements AutoCloseable {
             server.start();
             closeables.push(server);
             ConnectorApp app = new ConnectorApp(config, sessions, server, heartbeat, membership, nodeConsumer, metrics,
-                    drainer, closeables);
+                    drainer, subscriptions, closeables);
             ControlTopicConsumer control = new ControlTopicConsumer(consumer(config, "control-" + node),
                     config.kafka().topics().control(), command -> app.onAdminCommand(command, sessionExecutor));
             control.seekToEnd();
@@ -275,6 +287,16 @@ public final class ConnectorApp implements AutoCloseable {
             case DRAIN_NODE -> {
                 if (command.node().equals(config.nodeId())) {
                     executor.execute(this::drain);
+                }
+            }
+            case SUBSCRIBE_USER -> {
+                for (ClientSession s : sessions.sessionsOf(command.user())) {
+                    subscriptions.subscribeByServer(s, command.channel());
+                }
+            }
+            case UNSUBSCRIBE_USER -> {
+                for (ClientSession s : sessions.sessionsOf(command.user())) {
+                    subscriptions.unsubscribe(s, command.channel(), "server");
                 }
             }
         }

@@ -5,6 +5,7 @@ import io.pushfabric.connector.http.TlsSettings;
 import io.pushfabric.connector.http.WebSocketSettings;
 import io.pushfabric.connector.kafka.ReplaySettings;
 import io.pushfabric.connector.limits.LimitSettings;
+import io.pushfabric.connector.session.ChannelSettings;
 import io.pushfabric.connector.session.DrainSettings;
 import io.pushfabric.connector.session.SessionSettings;
 import io.pushfabric.contracts.NodeId;
@@ -25,14 +26,15 @@ import java.util.Optional;
  * @param nodeId           {@code PUSH_NODE_ID} (default: the host name). Must stay the same across restarts.
  * @param advertisedAddress {@code PUSH_ADVERTISED_ADDRESS} (default host name:port): how others reach this node
  * @param presence         {@code PUSH_PRESENCE_*}: when enabled, every session opened or closed schedules a presence
- *                         check of its user (docs/protocol.md §6)
+ *                         check of its user (docs/protocol.md §7)
  * @param tls              {@code PUSH_TLS_CERT} / {@code PUSH_TLS_KEY}: {@code wss://} on the connector itself, or empty
+ * @param channels         {@code PUSH_CHANNEL_NAMESPACES} and the channel limits
  */
 public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocketSettings webSocket,
                               KafkaSettings kafka, RedisSettings redis, AuthSettings auth, SessionSettings session,
                               ReplaySettings replay, DrainSettings drain, LeaseSettings lease,
                               TopicSettings topicSettings, LimitSettings limits, Optional<TlsSettings> tls,
-                              PresenceSettings presence) {
+                              PresenceSettings presence, ChannelSettings channels) {
 
     /**
      * @param ttl       {@code PUSH_LEASE_TTL_MS} (default 10000): a node silent this long is dead for routing
@@ -63,6 +65,7 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(presence, "presence");
+        Objects.requireNonNull(channels, "channels");
     }
 
     public static ConnectorConfig fromEnv(Map<String, String> vars) {
@@ -95,7 +98,8 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                         env.millis("PUSH_NODE_TOPIC_RETENTION_MS", Duration.ofHours(1), Duration.ofMinutes(1))),
                 LimitSettings.fromEnv(env),
                 TlsSettings.fromEnv(env),
-                PresenceSettings.fromEnv(env));
+                PresenceSettings.fromEnv(env),
+                ChannelSettings.fromEnv(env));
     }
 
     private static String hostName() {
@@ -113,6 +117,6 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " " + redis.replicaSync()
                 + " " + auth + " " + session
                 + " " + replay + " " + drain + " " + lease + " " + limits
-                + " tls=" + tls.map(TlsSettings::certificate).orElse(null) + " " + presence;
+                + " tls=" + tls.map(TlsSettings::certificate).orElse(null) + " " + presence + " " + channels;
     }
 }

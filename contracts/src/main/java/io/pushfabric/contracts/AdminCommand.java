@@ -9,15 +9,21 @@ import java.util.Objects;
 /**
  * An operator's command to every connector, sent on the control topic ({@link Topics#control()}):
  * <pre>{"v":1,"command":"disconnect-user","user":"alice"}
- * {"v":1,"command":"drain-node","node":"node-a"}</pre>
+ * {"v":1,"command":"drain-node","node":"node-a"}
+ * {"v":1,"command":"subscribe-user","user":"alice","channel":"chat:lobby"}
+ * {"v":1,"command":"unsubscribe-user","user":"alice","channel":"chat:lobby"}</pre>
  * Every connector reads the control topic from its end at start and acts on commands meant for it.
  */
-public record AdminCommand(Kind kind, UserId user, NodeId node) {
+public record AdminCommand(Kind kind, UserId user, NodeId node, ChannelName channel) {
     public enum Kind {
         /** Close every session of {@code user} on every node with 4002; clients may reconnect. */
         DISCONNECT_USER("disconnect-user"),
         /** {@code node} drains: refuses new sessions and moves its clients elsewhere over the drain window. */
-        DRAIN_NODE("drain-node");
+        DRAIN_NODE("drain-node"),
+        /** Every session of {@code user} on every node subscribes to {@code channel} (from now on, no replay). */
+        SUBSCRIBE_USER("subscribe-user"),
+        /** Every session of {@code user} on every node leaves {@code channel}. */
+        UNSUBSCRIBE_USER("unsubscribe-user");
 
         private final String wire;
 
@@ -47,6 +53,21 @@ public record AdminCommand(Kind kind, UserId user, NodeId node) {
         if (kind == Kind.DRAIN_NODE && node == null) {
             throw new IllegalArgumentException("drain-node needs a node");
         }
+        if ((kind == Kind.SUBSCRIBE_USER || kind == Kind.UNSUBSCRIBE_USER) && (user == null || channel == null)) {
+            throw new IllegalArgumentException(kind.wire() + " needs a user and a channel");
+        }
+    }
+
+    public AdminCommand(Kind kind, UserId user, NodeId node) {
+        this(kind, user, node, null);
+    }
+
+    public static AdminCommand subscribeUser(UserId user, ChannelName channel) {
+        return new AdminCommand(Kind.SUBSCRIBE_USER, user, null, channel);
+    }
+
+    public static AdminCommand unsubscribeUser(UserId user, ChannelName channel) {
+        return new AdminCommand(Kind.UNSUBSCRIBE_USER, user, null, channel);
     }
 
     public static AdminCommand disconnectUser(UserId user) {
@@ -67,6 +88,9 @@ public record AdminCommand(Kind kind, UserId user, NodeId node) {
         if (node != null) {
             o.put("node", node.value());
         }
+        if (channel != null) {
+            o.put("channel", channel.value());
+        }
         return o.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -79,7 +103,8 @@ public record AdminCommand(Kind kind, UserId user, NodeId node) {
             }
             return new AdminCommand(Kind.fromWire(n.path("command").asText()),
                     n.hasNonNull("user") ? new UserId(n.get("user").asText()) : null,
-                    n.hasNonNull("node") ? new NodeId(n.get("node").asText()) : null);
+                    n.hasNonNull("node") ? new NodeId(n.get("node").asText()) : null,
+                    n.hasNonNull("channel") ? new ChannelName(n.get("channel").asText()) : null);
         } catch (IOException e) {
             throw new IllegalArgumentException("admin command is not JSON: " + e.getMessage(), e);
         }

@@ -14,15 +14,21 @@ import java.util.Objects;
  * Redis, every message appended after the marker is resolved with the new route. Markers are never
  * delivered to clients and are skipped by replay.
  *
- * @param user the user whose routes changed (null for {@link Kind#NODE_JOINED})
+ * <p>{@link Kind#SUBSCRIPTION_OPENED} does the same for a channel: the connector writes it, keyed by the
+ * channel's routing key, after its node's channel route is in Redis; its offset is the fence of the
+ * subscription that wrote it.
+ *
+ * @param user    the user whose routes changed (only for {@link Kind#SESSION_OPENED})
+ * @param channel the channel whose routes changed (only for {@link Kind#SUBSCRIPTION_OPENED})
  */
-public record ControlMarker(Kind kind, UserId user, NodeId node) {
+public record ControlMarker(Kind kind, UserId user, NodeId node, ChannelName channel) {
     /** Header present (with the kind's wire name as value) on every control record. */
     public static final String HEADER = "pf-control";
 
     public enum Kind {
         SESSION_OPENED("session-opened"),
-        NODE_JOINED("node-joined");
+        NODE_JOINED("node-joined"),
+        SUBSCRIPTION_OPENED("subscription-opened");
 
         private final String wire;
 
@@ -50,6 +56,17 @@ public record ControlMarker(Kind kind, UserId user, NodeId node) {
         if (kind == Kind.SESSION_OPENED && user == null) {
             throw new IllegalArgumentException("a session-opened marker names its user");
         }
+        if (kind == Kind.SUBSCRIPTION_OPENED && channel == null) {
+            throw new IllegalArgumentException("a subscription-opened marker names its channel");
+        }
+    }
+
+    public ControlMarker(Kind kind, UserId user, NodeId node) {
+        this(kind, user, node, null);
+    }
+
+    public static ControlMarker subscriptionOpened(ChannelName channel, NodeId node) {
+        return new ControlMarker(Kind.SUBSCRIPTION_OPENED, null, node, channel);
     }
 
     public static ControlMarker sessionOpened(UserId user, NodeId node) {
@@ -67,6 +84,9 @@ public record ControlMarker(Kind kind, UserId user, NodeId node) {
         if (user != null) {
             o.put("user", user.value());
         }
+        if (channel != null) {
+            o.put("channel", channel.value());
+        }
         o.put("node", node.value());
         return o.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -75,9 +95,11 @@ public record ControlMarker(Kind kind, UserId user, NodeId node) {
         try {
             JsonNode n = Json.MAPPER.readTree(value);
             JsonNode user = n.get("user");
+            JsonNode channel = n.get("channel");
             return new ControlMarker(Kind.fromWire(n.path("control").asText()),
                     user == null || user.isNull() ? null : new UserId(user.asText()),
-                    new NodeId(n.path("node").asText()));
+                    new NodeId(n.path("node").asText()),
+                    channel == null || channel.isNull() ? null : new ChannelName(channel.asText()));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("bad control marker: " + e.getMessage(), e);
         }

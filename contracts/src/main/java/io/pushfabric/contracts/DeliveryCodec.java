@@ -9,7 +9,8 @@ import java.io.UncheckedIOException;
 /**
  * The JSON form of a {@link Delivery} on a node topic (version 1):
  * <pre>{"v":1,"partition":3,"offset":120,"user":"alice","messageId":"m-1","createdAt":...,"expiresAt":...,"payload":{...}}</pre>
- * with {@code "broadcast":true} instead of {@code user} for a broadcast. Written only by the dispatcher.
+ * with {@code "broadcast":true} instead of {@code user} for a broadcast, {@code "channel":"chat:lobby"} for a
+ * channel (one delivery per node, fanned out there to the node's subscribers). Written only by the dispatcher.
  */
 public final class DeliveryCodec {
     public byte[] encode(Delivery delivery) {
@@ -42,15 +43,18 @@ public final class DeliveryCodec {
         MessagePosition position = new MessagePosition(root.path("partition").asInt(-1), root.path("offset").asLong(-1));
         JsonNode user = root.get("user");
         UserId userId = user == null || user.isNull() ? null : new UserId(user.asText());
-        if (userId == null && !root.path("broadcast").asBoolean(false)) {
-            throw new IllegalArgumentException("delivery has neither user nor broadcast");
+        JsonNode channel = root.get("channel");
+        ChannelName channelName = channel == null || channel.isNull() ? null : new ChannelName(channel.asText());
+        if (userId == null && channelName == null && !root.path("broadcast").asBoolean(false)) {
+            throw new IllegalArgumentException("delivery has neither user, channel nor broadcast");
         }
         JsonNode payload = root.get("payload");
         if (payload == null) {
             throw new IllegalArgumentException("delivery has no payload");
         }
         return new Delivery(position, new PushRequest(userId, payload,
-                textOrNull(root, "messageId"), longOrNull(root, "createdAt"), longOrNull(root, "expiresAt")));
+                textOrNull(root, "messageId"), longOrNull(root, "createdAt"), longOrNull(root, "expiresAt"),
+                channelName));
     }
 
     private static String textOrNull(JsonNode root, String field) {

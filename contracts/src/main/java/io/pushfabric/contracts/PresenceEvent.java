@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * One presence transition of a user, as written to the presence topic ({@code push-presence}), keyed by the
  * user id: {@code online} when the user's first live session in the fleet was seen, {@code offline} when the
- * last one has been gone for the grace period. Format in {@code docs/protocol.md} §6.
+ * last one has been gone for the grace period. Format in {@code docs/protocol.md} §7.
  *
  * @param sessions the user's live sessions in the fleet when the transition was decided (0 for offline)
  * @param version  strictly increasing per user, across dispatchers and restarts; a consumer keeps, per user,

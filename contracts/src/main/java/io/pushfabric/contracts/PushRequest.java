@@ -4,21 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /**
- * What a producer asks for: deliver {@code payload} to every session of {@code user}, or to every
- * connected session when {@code user} is null (broadcast).
+ * What a producer asks for: deliver {@code payload} to every session of {@code user}, to every session
+ * subscribed to {@code channel}, or to every connected session when both are null (broadcast).
  *
- * @param user      the target user, or null for a broadcast
+ * @param user      the target user, or null for a channel or a broadcast
  * @param payload   any JSON value, handed to the client unchanged
  * @param messageId optional producer id; repeats within the dedupe window are delivered once
  * @param createdAt optional creation time (epoch millis), used for latency metrics
  * @param expiresAt optional expiry (epoch millis); an expired message is neither delivered nor replayed
+ * @param channel   the target channel, or null for a user or a broadcast
  */
-public record PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt) {
+public record PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt,
+                          ChannelName channel) {
     public static final int VERSION = 1;
     public static final int MAX_MESSAGE_ID_LENGTH = 256;
 
     public PushRequest {
         Objects.requireNonNull(payload, "payload");
+        if (user != null && channel != null) {
+            throw new IllegalArgumentException("a request targets a user or a channel, not both");
+        }
         if (messageId != null && (messageId.isEmpty() || messageId.length() > MAX_MESSAGE_ID_LENGTH)) {
             throw new IllegalArgumentException("messageId must be 1-" + MAX_MESSAGE_ID_LENGTH + " characters");
         }
@@ -30,6 +35,11 @@ public record PushRequest(UserId user, JsonNode payload, String messageId, Long 
         }
     }
 
+    /** A request to a user or a broadcast ({@code user} null). */
+    public PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt) {
+        this(user, payload, messageId, createdAt, expiresAt, null);
+    }
+
     public static PushRequest toUser(UserId user, JsonNode payload) {
         return new PushRequest(Objects.requireNonNull(user, "user"), payload, null, null, null);
     }
@@ -38,8 +48,16 @@ public record PushRequest(UserId user, JsonNode payload, String messageId, Long 
         return new PushRequest(null, payload, null, null, null);
     }
 
+    public static PushRequest toChannel(ChannelName channel, JsonNode payload) {
+        return new PushRequest(null, payload, null, null, null, Objects.requireNonNull(channel, "channel"));
+    }
+
     public boolean isBroadcast() {
-        return user == null;
+        return user == null && channel == null;
+    }
+
+    public boolean isChannel() {
+        return channel != null;
     }
 
     public boolean isExpiredAt(long nowMillis) {
@@ -47,14 +65,14 @@ public record PushRequest(UserId user, JsonNode payload, String messageId, Long 
     }
 
     public PushRequest withMessageId(String id) {
-        return new PushRequest(user, payload, id, createdAt, expiresAt);
+        return new PushRequest(user, payload, id, createdAt, expiresAt, channel);
     }
 
     public PushRequest withCreatedAt(long millis) {
-        return new PushRequest(user, payload, messageId, millis, expiresAt);
+        return new PushRequest(user, payload, messageId, millis, expiresAt, channel);
     }
 
     public PushRequest withExpiresAt(long millis) {
-        return new PushRequest(user, payload, messageId, createdAt, millis);
+        return new PushRequest(user, payload, messageId, createdAt, millis, channel);
     }
 }

@@ -12,8 +12,9 @@ import java.io.UncheckedIOException;
 /**
  * The JSON form of a push request on {@code push-requests} (version 1):
  * <pre>{"v":1,"user":"alice","payload":{...},"messageId":"m-1","createdAt":1764000000000,"expiresAt":1764000060000}
- * {"v":1,"broadcast":true,"payload":{...}}</pre>
- * Exactly one of {@code user} and {@code broadcast:true}; unknown fields are ignored.
+ * {"v":1,"broadcast":true,"payload":{...}}
+ * {"v":1,"channel":"chat:lobby","payload":{...}}</pre>
+ * Exactly one of {@code user}, {@code broadcast:true} and {@code channel}; unknown fields are ignored.
  */
 public final class PushRequestCodec {
     /** Default limit of the serialized payload, 64 KiB. */
@@ -97,7 +98,8 @@ public final class PushRequestCodec {
             throw new InvalidPushRequestException(Reason.UNSUPPORTED_VERSION,
                     "version " + v.asText() + " is not supported (supported: " + PushRequest.VERSION + ")");
         }
-        UserId user = parseTarget(obj);
+        ChannelName channel = parseChannel(obj);
+        UserId user = parseTarget(obj, channel != null);
         JsonNode payload = obj.get("payload");
         if (payload == null || payload.isMissingNode()) {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field 'payload' is required");
@@ -111,13 +113,28 @@ public final class PushRequestCodec {
                     "payload of " + payloadBytes + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
         }
         try {
-            return new PushRequest(user, payload, messageId, createdAt, expiresAt);
+            return new PushRequest(user, payload, messageId, createdAt, expiresAt, channel);
         } catch (IllegalArgumentException e) {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, e.getMessage());
         }
     }
 
-    private static UserId parseTarget(ObjectNode obj) throws InvalidPushRequestException {
+    private static ChannelName parseChannel(ObjectNode obj) throws InvalidPushRequestException {
+        JsonNode channel = obj.get("channel");
+        if (channel == null || channel.isNull()) {
+            return null;
+        }
+        if (!channel.isTextual()) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field 'channel' must be a string");
+        }
+        try {
+            return new ChannelName(channel.textValue());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, e.getMessage());
+        }
+    }
+
+    private static UserId parseTarget(ObjectNode obj, boolean hasChannel) throws InvalidPushRequestException {
         JsonNode user = obj.get("user");
         JsonNode broadcast = obj.get("broadcast");
         boolean isBroadcast = broadcast != null && broadcast.isBoolean() && broadcast.booleanValue();
@@ -125,9 +142,10 @@ public final class PushRequestCodec {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field 'broadcast' must be a boolean");
         }
         boolean hasUser = user != null && !user.isNull();
-        if (hasUser == isBroadcast) {
+        int targets = (hasUser ? 1 : 0) + (isBroadcast ? 1 : 0) + (hasChannel ? 1 : 0);
+        if (targets != 1) {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA,
-                    "exactly one of 'user' and 'broadcast':true is required");
+                    "exactly one of 'user', 'broadcast':true and 'channel' is required");
         }
         if (!hasUser) {
             return null;

@@ -14,7 +14,9 @@ public final class PushRequestJson {
 
     /** @param withExpiry false for client frames, which never carry the expiry */
     public static void writeFields(JsonGenerator g, PushRequest r, boolean withExpiry) throws IOException {
-        if (r.isBroadcast()) {
+        if (r.isChannel()) {
+            g.writeStringField("channel", r.channel().value());
+        } else if (r.isBroadcast()) {
             g.writeBooleanField("broadcast", true);
         } else {
             g.writeStringField("user", r.user().value());

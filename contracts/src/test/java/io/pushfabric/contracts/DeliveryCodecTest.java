@@ -50,7 +50,7 @@ class DeliveryCodecTest {
     void deliveryWithoutTargetIsRejected() {
         assertThatThrownBy(() -> codec.decode(bytes("{\"v\":1,\"partition\":0,\"offset\":1,\"payload\":1}")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("delivery has neither user nor broadcast");
+                .hasMessage("delivery has neither user, channel nor broadcast");
     }
 
     @Test

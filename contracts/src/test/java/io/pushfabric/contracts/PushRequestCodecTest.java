@@ -155,12 +155,12 @@ class PushRequestCodecTest {
         @Test
         void bothUserAndBroadcastAreRejected() {
             assertBadSchema("{\"v\":1,\"user\":\"alice\",\"broadcast\":true,\"payload\":1}",
-                    "exactly one of 'user' and 'broadcast':true");
+                    "exactly one of 'user', 'broadcast':true and 'channel'");
         }
 
         @Test
         void neitherUserNorBroadcastIsRejected() {
-            assertBadSchema("{\"v\":1,\"payload\":1}", "exactly one of 'user' and 'broadcast':true");
+            assertBadSchema("{\"v\":1,\"payload\":1}", "exactly one of 'user', 'broadcast':true and 'channel'");
         }
 
         @Test

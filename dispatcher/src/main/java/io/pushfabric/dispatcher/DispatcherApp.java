@@ -127,7 +127,7 @@ public final class DispatcherApp implements AutoCloseable {
                                        RedisRegistries redis, KafkaProducer<String, byte[]> producer,
                                        KafkaConsumer<String, byte[]> consumer, PresencePublishing presence) {
         DispatchMetrics metrics = new DispatchMetrics(meters, clock);
-        RouteResolver resolver = new RouteResolver(redis.routes(), redis.nodes(), config.cache(), clock);
+        RouteResolver resolver = new RouteResolver(redis.routes(), redis.channels(), redis.nodes(), config.cache(), clock);
         BatchDispatcher dispatcher = new BatchDispatcher(new PushRequestCodec(config.maxPayloadBytes()), resolver,
                 redis.dedupe(), config.dedupeWindow(), redis.nodes(), metrics, clock, ACK_PATIENCE,
                 config.stallLimit());
@@ -138,7 +138,7 @@ public final class DispatcherApp implements AutoCloseable {
         Thread thread = new Thread(loop, "pf-dispatch-loop");
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Dispatch loop died", e));
         thread.start();
-        NodeJanitor janitor = new NodeJanitor(redis.nodes(), redis.routes(), redis.lock(),
+        NodeJanitor janitor = new NodeJanitor(redis.nodes(), redis.routes(), redis.channels(), redis.lock(),
                 node -> deleteTopic(admin, config.kafka().topics().nodeTopic(node)), config.janitor().grace(), clock);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pf-janitor");

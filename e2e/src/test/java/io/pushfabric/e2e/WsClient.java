@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A real WebSocket client (the JDK's) that records every frame and keeps its cursor the way the protocol
- * tells clients to: from the welcome, then {@code positions[partition] = offset + 1} per push.
+ * tells clients to: from the welcome, then {@code positions[partition] = offset + 1} per push (not per channel push).
  */
 final class WsClient implements WebSocket.Listener {
     private static final FrameCodec FRAMES = new FrameCodec();
@@ -79,7 +79,8 @@ final class WsClient implements WebSocket.Listener {
                 frames.add(frame);
                 if (frame instanceof ServerFrame.Welcome w) {
                     cursor = w.cursor();
-                } else if (frame instanceof ServerFrame.Push p && cursor != null) {
+                } else if (frame instanceof ServerFrame.Push p && cursor != null && !p.request().isChannel()) {
+                    // A channel push never moves the cursor (docs/protocol.md, channels): its position is the channel's.
                     cursor = cursor.after(p.position());
                 }
             }

@@ -60,6 +60,8 @@ public final class DevFabric implements AutoCloseable {
     public static final Duration PAGE_TOKEN_VALIDITY = Duration.ofHours(1);
     private static final String LOOPBACK = "127.0.0.1";
     private static final String ONE_MACHINE_CONNECTS_PER_MINUTE = "1000000";
+    /** Channel namespaces open to subscribe frames in dev (docs/protocol.md §6). */
+    static final String DEV_CHANNEL_NAMESPACES = "chat=open,dm=user";
     private static final Duration DISPATCHER_ASSIGNMENT_WAIT = Duration.ofSeconds(30);
 
     private final Deque<AutoCloseable> running;
@@ -112,14 +114,16 @@ public final class DevFabric implements AutoCloseable {
             running.push(redis);
 
             // Every dev client comes from this machine, so a per-address connect rate would count them all as
-            // one: lift it (the per-user rate and the other limits keep their defaults).
+            // one: lift it (the per-user rate and the other limits keep their defaults). Channels of the
+            // namespaces chat (anyone) and dm (the users named after '#') may be joined with a subscribe frame.
             ServiceEnv common = ServiceEnv.empty()
                     .kafkaBootstrap(kafka.bootstrapServers())
                     .redis(redis.uri(), REDIS_KEY_PREFIX)
                     .jwtSecret(DEV_ONLY_JWT_SECRET)
                     .requestPartitions(REQUEST_PARTITIONS)
                     .topicReplication(1)
-                    .withAll(Map.of("PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", ONE_MACHINE_CONNECTS_PER_MINUTE))
+                    .withAll(Map.of("PUSH_CONNECTS_PER_ADDRESS_PER_MINUTE", ONE_MACHINE_CONNECTS_PER_MINUTE,
+                            "PUSH_CHANNEL_NAMESPACES", DEV_CHANNEL_NAMESPACES))
                     .withAll(Map.of("PUSH_PRESENCE_ENABLED", "true")); // presence events to push-presence
 
             int dispatcherPort = choosePort("Dispatcher status", options.dispatcherPort(), notes);

@@ -2,6 +2,7 @@ package io.pushfabric.launcher;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.PushRequest;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code pushfabric publish}: appends one push request and prints its message id. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
-        description = "Publish one push request to a user or to everyone; prints its message id (partition-offset).")
+        description = "Publish one push request to a user, a channel or everyone; prints its message id (partition-offset).")
 final class PublishCommand implements Callable<Integer> {
     static final String DEFAULT_BOOTSTRAP = "localhost:9092";
     /** How long a publish may wait for Kafka in total before it is reported as failed. */
@@ -50,6 +51,10 @@ final class PublishCommand implements Callable<Integer> {
 
         @Option(names = "--broadcast", required = true, description = "Deliver to every connected session.")
         private boolean broadcast;
+
+        @Option(names = "--channel", paramLabel = "CHANNEL", required = true,
+                description = "Deliver to every session subscribed to CHANNEL.")
+        private String channel;
     }
 
     @Option(names = "--message-id", paramLabel = "ID",
@@ -99,7 +104,9 @@ final class PublishCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "The payload is empty; give a JSON value, e.g. '{\"text\":\"hello\"}'");
         }
         try {
-            PushRequest request = target.broadcast ? PushRequest.broadcast(json) : PushRequest.toUser(UserId.of(target.user), json);
+            PushRequest request = target.broadcast ? PushRequest.broadcast(json)
+                    : target.channel != null ? PushRequest.toChannel(ChannelName.of(target.channel), json)
+                    : PushRequest.toUser(UserId.of(target.user), json);
             if (messageId != null) {
                 request = request.withMessageId(messageId);
             }

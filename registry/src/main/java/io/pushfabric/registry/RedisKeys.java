@@ -1,5 +1,6 @@
 package io.pushfabric.registry;
 
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.UserId;
 import java.util.Objects;
@@ -11,6 +12,8 @@ import java.util.Objects;
  * <pre>
  * &lt;p&gt;route:{&lt;user&gt;}        hash   sessionId -&gt; nodeId                  no TTL (janitor cleans)
  * &lt;p&gt;node-routes:{&lt;node&gt;}  set    "&lt;sessionId&gt;|&lt;user&gt;"              no TTL (index for drain/janitor)
+ * &lt;p&gt;channel:{#&lt;channel&gt;}    hash   nodeId -&gt; registration token       no TTL (janitor cleans)
+ * &lt;p&gt;node-channels:{&lt;node&gt;} set "&lt;token&gt;|&lt;channel&gt;"             no TTL (index for the janitor)
  * &lt;p&gt;lease:{&lt;node&gt;}        string NodeInfo JSON                        PX = heartbeat TTL
  * &lt;p&gt;nodes                 hash   nodeId -&gt; NodeInfo JSON                no TTL (until forget)
  * &lt;p&gt;presence:{&lt;user&gt;}     hash   state, version, at, sessions      TTL 1 day once offline
@@ -63,6 +66,16 @@ public final class RedisKeys {
         return prefix + "node-routes:{" + node.value() + "}";
     }
 
+    /** Hash of the nodes holding subscribers of one channel: field node id, value registration token. */
+    public String channel(ChannelName channel) {
+        return prefix + "channel:{" + channel.routingKey() + "}";
+    }
+
+    /** Set of {@code "<token>|<channel>"}: the channel routes a node registered (may hold stale members). */
+    public String nodeChannels(NodeId node) {
+        return prefix + "node-channels:{" + node.value() + "}";
+    }
+
     /** A node's lease: NodeInfo JSON, expiring after the heartbeat TTL. */
     public String lease(NodeId node) {
         return prefix + "lease:{" + node.value() + "}";
@@ -100,6 +113,19 @@ public final class RedisKeys {
 
     static String member(SessionRoute route) {
         return route.sessionId() + MEMBER_SEPARATOR + route.user().value();
+    }
+
+    static String member(ChannelRoute route) {
+        return route.token() + MEMBER_SEPARATOR + route.channel().value();
+    }
+
+    /** Reads a {@code node-channels} member back; the token ends at the first separator. */
+    static ChannelRoute channelFromMember(String member, NodeId node) {
+        int at = member.indexOf(MEMBER_SEPARATOR);
+        if (at <= 0 || at == member.length() - 1) {
+            throw new IllegalArgumentException("malformed node-channels member '" + member + "'");
+        }
+        return new ChannelRoute(ChannelName.of(member.substring(at + 1)), node, member.substring(0, at));
     }
 
     /** Reads a {@code node-routes} member back; the session id ends at the first separator. */

@@ -13,6 +13,7 @@ public final class RedisRegistries implements AutoCloseable {
     private final DedupeWindow dedupe;
     private final ClusterLock lock;
     private final PresenceRegistry presence;
+    private final ChannelRegistry channels;
 
     RedisRegistries(RedissonClient redisson, RedisKeys keys) {
         this(redisson, keys, ReplicaSync.NONE);
@@ -25,6 +26,7 @@ public final class RedisRegistries implements AutoCloseable {
         this.dedupe = RedisFailures.translating(DedupeWindow.class, new RedisDedupeWindow(redisson, keys));
         this.lock = RedisFailures.translating(ClusterLock.class, new RedisClusterLock(redisson, keys));
         this.presence = RedisFailures.translating(PresenceRegistry.class, new RedisPresenceRegistry(redisson, keys));
+        this.channels = RedisFailures.translating(ChannelRegistry.class, new RedisChannelRegistry(redisson, keys));
     }
 
     public static RedisRegistries connect(RedisSettings settings) {
@@ -42,6 +44,10 @@ public final class RedisRegistries implements AutoCloseable {
 
     public DedupeWindow dedupe() {
         return dedupe;
+    }
+
+    public ChannelRegistry channels() {
+        return channels;
     }
 
     public ClusterLock lock() {

@@ -15,7 +15,9 @@ import java.security.Key;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.crypto.SecretKey;
@@ -34,11 +36,21 @@ public final class JwtAuthenticator {
 
     /**
      * The outcome: either {@code user} and {@code validUntil} (the token's {@code exp} plus the clock skew: the
-     * last instant it is accepted), or {@code failure}.
+     * last instant it is accepted), or {@code failure}. {@code channels} is the token's {@code channels} claim (the
+     * channels a connection token subscribes its session to; empty when absent) and {@code channel} its
+     * {@code channel} claim (the channel a subscription token grants; null when absent).
      */
-    public record Result(UserId user, Instant validUntil, Failure failure) {
-        static Result ok(UserId user, Instant validUntil) {
-            return new Result(user, validUntil, null);
+    public record Result(UserId user, Instant validUntil, Failure failure, List<String> channels, String channel) {
+        public Result {
+            channels = channels == null ? List.of() : List.copyOf(channels);
+        }
+
+        public Result(UserId user, Instant validUntil, Failure failure) {
+            this(user, validUntil, failure, List.of(), null);
+        }
+
+        static Result ok(UserId user, Instant validUntil, List<String> channels, String channel) {
+            return new Result(user, validUntil, null, channels, channel);
         }
 
         public static Result refused(Failure failure) {
@@ -117,6 +129,24 @@ public final class JwtAuthenticator {
         return mayBlock;
     }
 
+    /** A claim that must be an array of strings when present; anything else makes the token's claims bad. */
+    private static List<String> stringList(Object claim) {
+        if (claim == null) {
+            return List.of();
+        }
+        if (!(claim instanceof List<?> items)) {
+            throw new IllegalArgumentException("claim 'channels' must be an array of strings");
+        }
+        List<String> result = new ArrayList<>(items.size());
+        for (Object item : items) {
+            if (!(item instanceof String text)) {
+                throw new IllegalArgumentException("claim 'channels' must be an array of strings");
+            }
+            result.add(text);
+        }
+        return result;
+    }
+
     public Result authenticate(String token) {
         if (token == null || token.isBlank()) {
             return Result.refused(Failure.MISSING);
@@ -127,7 +157,8 @@ public final class JwtAuthenticator {
             if (subject == null || claims.getExpiration() == null) {
                 return Result.refused(Failure.BAD_CLAIMS); // a token that never expires is not accepted
             }
-            return Result.ok(new UserId(subject), claims.getExpiration().toInstant().plus(clockSkew));
+            return Result.ok(new UserId(subject), claims.getExpiration().toInstant().plus(clockSkew),
+                    stringList(claims.get("channels")), claims.get("channel") instanceof String c ? c : null);
         } catch (Refused e) {
             return Result.refused(e.failure);
         } catch (ExpiredJwtException e) {

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
 import javax.crypto.SecretKey;
 
 /**
@@ -27,8 +29,23 @@ public final class TokenIssuer {
     }
 
     public String issue(UserId user, Duration validity) {
+        return issue(user, validity, Map.of());
+    }
+
+    /** A connection token whose session joins {@code channels} at connect. */
+    public String issueWithChannels(UserId user, Duration validity, List<String> channels) {
+        return issue(user, validity, Map.of("channels", channels));
+    }
+
+    /** A subscription token: lets {@code user} join {@code channel} with a subscribe frame. */
+    public String issueSubscription(UserId user, String channel, Duration validity) {
+        return issue(user, validity, Map.of("channel", channel));
+    }
+
+    private String issue(UserId user, Duration validity, Map<String, Object> claims) {
         Date now = Date.from(clock.instant());
         var builder = Jwts.builder()
+                .claims(claims)
                 .subject(user.value())
                 .issuedAt(now)
                 .expiration(Date.from(clock.instant().plus(validity)));

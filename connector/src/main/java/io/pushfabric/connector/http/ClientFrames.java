@@ -16,7 +16,7 @@ import java.io.IOException;
 import java.time.Clock;
 
 /**
- * What a client may send: ping and refresh frames. Anything else gets an error frame; the session stays. A text or
+ * What a client may send: ping, refresh, subscribe and unsubscribe frames. Anything else gets an error frame; the session stays. A text or
  * binary message above the size limit is cut off by Undertow as its bytes arrive (never buffered whole)
  * with close 1009; a connection sending frames faster than its budget is closed 1008. Every frame received
  * marks the connection alive for the idle check.
@@ -28,13 +28,15 @@ final class ClientFrames extends AbstractReceiveListener {
     private final FrameLimits limits;
     private final FrameLimits.Budget budget;
     private final RefreshFrames refreshes;
+    private final ChannelFrames channels;
     private final String tooBigMessage;
     private final Clock clock;
 
     ClientFrames(ClientSession session, UndertowSession socket, FrameCodec frames, FrameLimits limits,
-                 RefreshFrames refreshes, Clock clock) {
+                 RefreshFrames refreshes, ChannelFrames channels, Clock clock) {
         this.session = session;
         this.refreshes = refreshes;
+        this.channels = channels;
         this.socket = socket;
         this.clock = clock;
         this.frames = frames;
@@ -75,6 +77,14 @@ final class ClientFrames extends AbstractReceiveListener {
                 } else {
                     session.sendControl(refreshes.answer(session, refresh.token()));
                 }
+            } else if (frame instanceof ClientFrame.Subscribe subscribe) {
+                if (subscribe.token() != null && channels.mayBlock()) {
+                    channel.getWorker().execute(() -> channels.subscribe(session, subscribe));
+                } else {
+                    channels.subscribe(session, subscribe);
+                }
+            } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
+                channels.unsubscribe(session, unsubscribe);
             }
         } catch (BadFrameException e) {
             session.sendControl(frames.encode(new ServerFrame.Error("bad_frame", e.getMessage())));

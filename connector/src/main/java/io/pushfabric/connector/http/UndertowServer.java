@@ -43,6 +43,7 @@ public final class UndertowServer implements AutoCloseable {
     private final UpgradeAdmission admission;
     private final FrameLimits frameLimits;
     private final SessionLifecycle lifecycle;
+    private final ChannelFrames channels;
     private final SessionMetrics metrics;
     private final Supplier<String> metricsText;
     private final ScheduledExecutorService scheduler;
@@ -55,13 +56,14 @@ public final class UndertowServer implements AutoCloseable {
     private ScheduledFuture<?> pinger;
 
     public UndertowServer(WebSocketSettings settings, EdgePolicies policies, SessionLifecycle lifecycle,
-                          SessionMetrics metrics, BooleanSupplier ready, Supplier<String> metricsText,
+                          ChannelFrames channels, SessionMetrics metrics, BooleanSupplier ready, Supplier<String> metricsText,
                           ScheduledExecutorService scheduler, Clock clock) {
         this.settings = settings;
         this.admission = new UpgradeAdmission(policies.auth(), policies.limits(), policies.allowedOrigins(), ready,
                 metrics);
         this.frameLimits = policies.limits().frames();
         this.lifecycle = lifecycle;
+        this.channels = channels;
         this.metrics = metrics;
         this.metricsText = metricsText;
         this.scheduler = scheduler;
@@ -142,8 +144,11 @@ public final class UndertowServer implements AutoCloseable {
             admitted.slot().release();
             sockets.remove(socket);
             lifecycle.closed(session);
+            channels.closed(session);
         });
-        channel.getReceiveSetter().set(new ClientFrames(session, socket, frames, frameLimits, refreshes, clock));
+        channels.subscribeAtConnect(session, admitted.channels(), admitted.channelPositions());
+        channel.getReceiveSetter().set(new ClientFrames(session, socket, frames, frameLimits, refreshes, channels,
+                clock));
         channel.resumeReceives();
     }
 

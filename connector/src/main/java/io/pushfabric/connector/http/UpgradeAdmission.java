@@ -12,6 +12,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.time.Instant;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -28,7 +29,8 @@ final class UpgradeAdmission {
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeAdmission.class);
 
     /** What an admitted upgrade brings to its session. */
-    record Admitted(UserId user, ConnectionSlots.Slot slot, Instant tokenValidUntil, String cursor) {
+    record Admitted(UserId user, ConnectionSlots.Slot slot, Instant tokenValidUntil, String cursor,
+                    List<String> channels, String channelPositions) {
     }
 
     private final JwtAuthenticator auth;
@@ -105,7 +107,8 @@ final class UpgradeAdmission {
         if (refusal != null) {
             return refuse(exchange, refusal);
         }
-        return new Admitted(result.user(), slot, result.validUntil(), queryParam(exchange, "cursor"));
+        return new Admitted(result.user(), slot, result.validUntil(), queryParam(exchange, "cursor"), result.channels(),
+                queryParam(exchange, "channels"));
     }
 
     private static String token(HttpServerExchange exchange) {

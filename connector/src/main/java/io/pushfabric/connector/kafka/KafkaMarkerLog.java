@@ -1,6 +1,7 @@
 package io.pushfabric.connector.kafka;
 
 import io.pushfabric.connector.session.MarkerLog;
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.ControlMarker;
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.NodeId;
@@ -31,6 +32,13 @@ public final class KafkaMarkerLog implements MarkerLog {
         // Keyed by the user id, so it lands in the user's partition, behind everything published before it.
         return send(new ProducerRecord<>(topic, null, user.value(), ControlMarker.sessionOpened(user, node).encode(),
                 headers(ControlMarker.Kind.SESSION_OPENED)));
+    }
+
+    @Override
+    public CompletableFuture<MessagePosition> subscriptionOpened(ChannelName channel) {
+        // Keyed by the channel's routing key: it lands in the channel's partition, behind everything published before.
+        return send(new ProducerRecord<>(topic, null, channel.routingKey(),
+                ControlMarker.subscriptionOpened(channel, node).encode(), headers(ControlMarker.Kind.SUBSCRIPTION_OPENED)));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pushfabric.connector.kafka;
 
 import io.pushfabric.client.KeyPartitions;
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.connector.session.ReplaySource;
 import io.pushfabric.contracts.ControlMarker;
 import io.pushfabric.contracts.Delivery;
@@ -68,15 +69,18 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
         }
     }
 
+    /** One replay: the records of one routing key (and, for a user, every broadcast) in some ranges. */
     private static final class Request {
-        final UserId user;
+        final String key;
+        final boolean withBroadcasts;
         final Map<Integer, Range> ranges;
         final CompletableFuture<Result> future = new CompletableFuture<>();
         final List<Delivery> found = new ArrayList<>();
         String failure;
 
-        Request(UserId user, Map<Integer, Range> ranges) {
-            this.user = user;
+        Request(String key, boolean withBroadcasts, Map<Integer, Range> ranges) {
+            this.key = key;
+            this.withBroadcasts = withBroadcasts;
             this.ranges = ranges;
         }
 
@@ -88,19 +92,27 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
             if (r == null || record.offset() < r.from() || record.offset() >= r.to()) {
                 return false;
             }
-            String key = record.key();
-            return RoutingKeys.BROADCAST.equals(key) || user.value().equals(key);
+            String recordKey = record.key();
+            return (withBroadcasts && RoutingKeys.BROADCAST.equals(recordKey)) || key.equals(recordKey);
         }
     }
 
     @Override
     public CompletableFuture<Result> replay(UserId user, Map<Integer, Range> ranges) {
-        for (Range r : ranges.values()) {
+        return enqueue(new Request(user.value(), true, Map.copyOf(ranges)));
+    }
+
+    @Override
+    public CompletableFuture<Result> replayChannel(ChannelName channel, int partition, Range range) {
+        return enqueue(new Request(channel.routingKey(), false, Map.of(partition, range)));
+    }
+
+    private CompletableFuture<Result> enqueue(Request request) {
+        for (Range r : request.ranges.values()) {
             if (r.to() - r.from() > settings.maxSpan()) {
                 return CompletableFuture.completedFuture(new Result.Incomplete("replay_limit"));
             }
         }
-        Request request = new Request(user, Map.copyOf(ranges));
         if (!running.get()) {
             return CompletableFuture.completedFuture(new Result.Incomplete(Result.Incomplete.NODE_STOPPING));
         }
@@ -202,13 +214,13 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
                 return;
             }
             // Index the waiting requests by routing key, so each record costs one lookup however many
-            // clients are waiting; a broadcast goes to every request that reads this partition.
-            Map<String, List<Request>> byUser = new HashMap<>();
+            // clients are waiting; a broadcast goes to every request that reads this partition (and wants it).
+            Map<String, List<Request>> byKey = new HashMap<>();
             List<Request> readers = new ArrayList<>();
             for (Request r : batch) {
                 if (r.ranges.containsKey(tp.partition())) {
                     readers.add(r);
-                    byUser.computeIfAbsent(r.user.value(), k -> new ArrayList<>()).add(r);
+                    byKey.computeIfAbsent(r.key, k -> new ArrayList<>()).add(r);
                 }
             }
             consumer.assign(List.of(tp));
@@ -233,7 +245,7 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
                         continue; // dead-lettered as WRONG_PARTITION, never delivered live; a redrive re-publishes it
                     }
                     List<Request> candidates = RoutingKeys.BROADCAST.equals(record.key())
-                            ? readers : byUser.getOrDefault(record.key(), List.of());
+                            ? readers : byKey.getOrDefault(record.key(), List.of());
                     for (Request r : candidates) {
                         if (r.wants(record)) {
                             collect(r, record);

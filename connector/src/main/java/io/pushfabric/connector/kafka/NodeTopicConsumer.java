@@ -1,5 +1,6 @@
 package io.pushfabric.connector.kafka;
 
+import io.pushfabric.connector.session.LocalChannels;
 import io.pushfabric.connector.session.LocalSessions;
 import io.pushfabric.connector.session.SessionMetrics;
 import io.pushfabric.contracts.Delivery;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads this node's topic and hands each delivery to the local sessions of its user (all of them for a
- * broadcast). It starts at the end of the topic: whatever is older was meant for sessions of a previous
+ * broadcast, the channel's local subscribers for a channel). It starts at the end of the topic: whatever is older was meant for sessions of a previous
  * run, which have all reconnected with their cursors.
  */
 public final class NodeTopicConsumer implements Runnable {
@@ -33,6 +34,7 @@ public final class NodeTopicConsumer implements Runnable {
     private final Consumer<String, byte[]> consumer;
     private final TopicPartition partition;
     private final LocalSessions sessions;
+    private final LocalChannels channels;
     private final SessionMetrics metrics;
     private final NodeId node;
     private final Clock clock;
@@ -42,10 +44,11 @@ public final class NodeTopicConsumer implements Runnable {
     private volatile long lastPollAt;
 
     public NodeTopicConsumer(Consumer<String, byte[]> consumer, String topic, LocalSessions sessions,
-                             SessionMetrics metrics, NodeId node, Clock clock) {
+                             LocalChannels channels, SessionMetrics metrics, NodeId node, Clock clock) {
         this.consumer = consumer;
         this.partition = new TopicPartition(topic, 0);
         this.sessions = sessions;
+        this.channels = channels;
         this.metrics = metrics;
         this.node = node;
         this.clock = clock;
@@ -115,7 +118,9 @@ public final class NodeTopicConsumer implements Runnable {
                 return;
             }
             Supplier<String> frame = new OnceFrame(delivery);
-            if (delivery.request().isBroadcast()) {
+            if (delivery.request().isChannel()) {
+                channels.deliver(delivery, frame);
+            } else if (delivery.request().isBroadcast()) {
                 sessions.broadcast(delivery, frame);
             } else {
                 sessions.deliver(delivery, frame);

@@ -1,12 +1,15 @@
 package io.pushfabric.connector.session;
 
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.Delivery;
 import io.pushfabric.contracts.UserId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +21,11 @@ import java.util.function.Supplier;
  * replayed messages always come first and nothing slips between the two. The replay itself is written as
  * the socket drains ({@link FrameSink#sendWhenRoom}), so a replay longer than the send queue reaches a
  * slow reader whole instead of closing it part-way.
+ *
+ * <p>Each channel subscription has a fence of its own, kept apart from the partition fences: a channel push
+ * never moves the user's or the broadcast stream, even when the channel shares their partition. While a
+ * subscription is being opened its live deliveries wait in a buffer of its own; its confirmation
+ * ({@code subscribed}) and replay are then streamed like a resume's, and the buffer follows, above the fence.
  */
 public final class ClientSession {
     private final String id;
@@ -36,8 +44,22 @@ public final class ClientSession {
     /** Epoch millis after which the session's token no longer holds; see {@link TokenExpiry}. */
     private long tokenValidUntil = Long.MAX_VALUE;
 
+    /** Channel subscriptions: the next offset each accepts live, or null while it is being opened. */
+    private final Map<ChannelName, Subscription> channels = new LinkedHashMap<>();
+    /** Channel confirmations waiting for the session's start or another stream to finish. */
+    private final List<Runnable> afterStream = new ArrayList<>();
+    private int replayCount;
+
     private record Pending(Delivery delivery, Supplier<String> frame) {
     }
+
+    private static final class Subscription {
+        Long next;
+        List<Pending> buffer = new ArrayList<>();
+    }
+
+    /** What {@link #reserveChannel} found. */
+    enum Reservation { RESERVED, ALREADY_SUBSCRIBED, TOO_MANY_CHANNELS, CLOSED }
 
     public ClientSession(String id, UserId user, FrameSink sink, int pendingLimit, SessionMetrics metrics, long openedAt) {
         this.id = id;
@@ -75,6 +97,21 @@ public final class ClientSession {
             if (closed) {
                 return;
             }
+            if (delivery.request().isChannel()) {
+                Subscription sub = channels.get(delivery.request().channel());
+                if (sub == null) {
+                    return; // left the channel meanwhile
+                }
+                if (sub.next == null) {
+                    if (sub.buffer.size() >= pendingLimit) {
+                        metrics.slowConsumer();
+                        closeLocked(CloseCodes.SLOW_CONSUMER, "too many deliveries while a subscription was opening");
+                        return;
+                    }
+                    sub.buffer.add(new Pending(delivery, frame));
+                    return;
+                }
+            }
             if (pending != null) {
                 if (pending.size() >= pendingLimit) {
                     metrics.slowConsumer();
@@ -98,6 +135,66 @@ public final class ClientSession {
         }
         replay = replayed;
         replayNext = 0;
+        replayCount = replayed.size();
+        streamReplay();
+    }
+
+    /**
+     * Starts a channel subscription, unconfirmed: its deliveries are buffered until {@link #confirmChannel}.
+     */
+    synchronized Reservation reserveChannel(ChannelName channel, int maxChannels) {
+        if (closed) {
+            return Reservation.CLOSED;
+        }
+        if (channels.containsKey(channel)) {
+            return Reservation.ALREADY_SUBSCRIBED;
+        }
+        if (channels.size() >= maxChannels) {
+            return Reservation.TOO_MANY_CHANNELS;
+        }
+        channels.put(channel, new Subscription());
+        return Reservation.RESERVED;
+    }
+
+    /** Leaves a channel. @return whether the session was subscribed (or subscribing) to it */
+    synchronized boolean leaveChannel(ChannelName channel) {
+        return channels.remove(channel) != null;
+    }
+
+    synchronized boolean subscribedTo(ChannelName channel) {
+        return !closed && channels.containsKey(channel);
+    }
+
+    synchronized Set<ChannelName> channels() {
+        return Set.copyOf(channels.keySet());
+    }
+
+    /**
+     * Confirms a subscription: from {@code fence} on, its deliveries are sent live. Sends {@code subscribed}, then
+     * the replayed frames as the socket drains, then what was buffered meanwhile, above the fence. Waits for the
+     * session's own start (welcome and replay) or another subscription's stream to finish first.
+     */
+    synchronized void confirmChannel(ChannelName channel, long fence, String subscribed, List<String> replayed) {
+        if (closed) {
+            return;
+        }
+        if (pending != null) {
+            afterStream.add(() -> confirmChannel(channel, fence, subscribed, replayed));
+            return;
+        }
+        Subscription sub = channels.get(channel);
+        if (sub == null || sub.next != null) {
+            return; // left meanwhile
+        }
+        sub.next = fence;
+        pending = sub.buffer;
+        sub.buffer = null;
+        List<String> frames = new ArrayList<>(replayed.size() + 1);
+        frames.add(subscribed);
+        frames.addAll(replayed);
+        replay = frames;
+        replayNext = 0;
+        replayCount = replayed.size();
         streamReplay();
     }
 
@@ -112,7 +209,7 @@ public final class ClientSession {
             }
             replayNext++;
         }
-        metrics.replayed(replay.size());
+        metrics.replayed(replayCount);
         replay = null;
         List<Pending> buffered = pending;
         pending = null;
@@ -121,6 +218,10 @@ public final class ClientSession {
             if (closed) {
                 return;
             }
+        }
+        // Next waiting confirmation; one that starts a stream sets pending again, and this resumes after it.
+        while (pending == null && !closed && !afterStream.isEmpty()) {
+            afterStream.remove(0).run();
         }
     }
 
@@ -149,6 +250,7 @@ public final class ClientSession {
         closed = true;
         pending = null;
         replay = null;
+        afterStream.clear();
         return routeRegistered;
     }
 
@@ -194,12 +296,24 @@ public final class ClientSession {
     private void deliverLive(Delivery delivery, Supplier<String> frame) {
         int partition = delivery.position().partition();
         long offset = delivery.position().offset();
-        Long fence = next.get(partition);
-        if (fence != null && offset < fence) {
-            metrics.droppedBelowFence();
-            return;
+        if (delivery.request().isChannel()) {
+            Subscription sub = channels.get(delivery.request().channel());
+            if (sub == null || sub.next == null) {
+                return; // left meanwhile (a subscription being opened never gets here: it buffers on its own)
+            }
+            if (offset < sub.next) {
+                metrics.droppedBelowFence();
+                return;
+            }
+            sub.next = offset + 1;
+        } else {
+            Long fence = next.get(partition);
+            if (fence != null && offset < fence) {
+                metrics.droppedBelowFence();
+                return;
+            }
+            next.put(partition, offset + 1);
         }
-        next.put(partition, offset + 1);
         if (sendOrClose(frame.get())) {
             metrics.delivered(delivery);
         }
@@ -221,6 +335,7 @@ public final class ClientSession {
         closed = true;
         pending = null;
         replay = null;
+        afterStream.clear();
         sink.close(code, reason);
     }
 

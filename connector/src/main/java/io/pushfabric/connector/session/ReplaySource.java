@@ -1,12 +1,13 @@
 package io.pushfabric.connector.session;
 
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.Delivery;
 import io.pushfabric.contracts.UserId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Reads back, from {@code push-requests}, what a resuming user missed. */
+/** Reads back, from {@code push-requests}, what a resuming user (or a recovering channel subscription) missed. */
 public interface ReplaySource {
 
     /** Offsets {@code [from, to)} of one partition. */
@@ -36,4 +37,10 @@ public interface ReplaySource {
      * that cannot be done completely.
      */
     CompletableFuture<Result> replay(UserId user, Map<Integer, Range> ranges);
+
+    /**
+     * Every message of {@code channel} in {@code range} of its partition, in offset order, like {@link #replay}
+     * (all or nothing, within the same limits).
+     */
+    CompletableFuture<Result> replayChannel(ChannelName channel, int partition, Range range);
 }

@@ -38,6 +38,11 @@ final class FakeMarkerLog implements MarkerLog {
         return next;
     }
 
+    @Override
+    public synchronized CompletableFuture<MessagePosition> subscriptionOpened(io.pushfabric.contracts.ChannelName channel) {
+        return next;
+    }
+
     synchronized List<UserId> written() {
         return List.copyOf(written);
     }

@@ -46,6 +46,13 @@ final class FakeReplaySource implements ReplaySource {
         return answer;
     }
 
+    @Override
+    public synchronized CompletableFuture<Result> replayChannel(io.pushfabric.contracts.ChannelName channel, int partition,
+                                                                Range range) {
+        requests.add(new Request(null, Map.of(partition, range)));
+        return answer;
+    }
+
     synchronized List<Request> requests() {
         return List.copyOf(requests);
     }

@@ -2,6 +2,7 @@ package io.pushfabric.contracts.frames;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.Cursor;
 import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.MessagePosition;
@@ -36,6 +37,20 @@ public final class FrameCodec {
                 g.writeStringField("type", "reconnect");
                 g.writeNumberField("afterMs", r.afterMillis());
                 g.writeStringField("reason", r.reason());
+            } else if (frame instanceof ServerFrame.Subscribed s) {
+                writeSubscribed(g, s);
+            } else if (frame instanceof ServerFrame.Unsubscribed u) {
+                g.writeStringField("type", "unsubscribed");
+                g.writeStringField("channel", u.channel().value());
+                if (u.reason() != null) {
+                    g.writeStringField("reason", u.reason());
+                }
+            } else if (frame instanceof ServerFrame.ChannelRefused c) {
+                g.writeStringField("type", "error");
+                g.writeStringField("code", c.code());
+                g.writeStringField("channel", c.channel());
+                g.writeStringField("reason", c.reason());
+                g.writeStringField("message", c.message());
             } else if (frame instanceof ServerFrame.Refreshed r) {
                 g.writeStringField("type", "refreshed");
                 g.writeNumberField("validUntil", r.validUntil());
@@ -78,6 +93,21 @@ public final class FrameCodec {
         g.writeStringField("cursor", w.cursor().format());
     }
 
+    private static void writeSubscribed(JsonGenerator g, ServerFrame.Subscribed s) throws IOException {
+        g.writeStringField("type", "subscribed");
+        g.writeStringField("channel", s.channel().value());
+        g.writeBooleanField("recovered", s.recovered());
+        if (s.reason() != null) {
+            g.writeStringField("reason", s.reason());
+        }
+        g.writeNumberField("replayed", s.replayed());
+        g.writeStringField("topic", s.position().topicId());
+        Map.Entry<Integer, Long> at = s.position().positions().entrySet().iterator().next();
+        g.writeNumberField("partition", at.getKey());
+        g.writeNumberField("offset", at.getValue());
+        g.writeStringField("position", s.position().format());
+    }
+
     /** Parses a server frame (for Java clients, tests and the load generator). */
     public ServerFrame decodeServer(String text) {
         JsonNode n;
@@ -92,7 +122,8 @@ public final class FrameCodec {
                 JsonNode user = n.get("user");
                 PushRequest r = new PushRequest(user == null ? null : new UserId(user.asText()), n.get("payload"),
                         n.hasNonNull("messageId") ? n.get("messageId").asText() : null,
-                        n.hasNonNull("createdAt") ? n.get("createdAt").asLong() : null, null);
+                        n.hasNonNull("createdAt") ? n.get("createdAt").asLong() : null, null,
+                        n.hasNonNull("channel") ? new ChannelName(n.get("channel").asText()) : null);
                 return new ServerFrame.Push(new MessagePosition(n.path("partition").asInt(), n.path("offset").asLong()),
                         new NodeId(n.path("node").asText()), r);
             }
@@ -107,7 +138,18 @@ public final class FrameCodec {
                         new Cursor(n.path("topic").asText(), positions));
             }
             case "error":
+                if (n.hasNonNull("channel")) {
+                    return new ServerFrame.ChannelRefused(n.path("code").asText(), n.get("channel").asText(),
+                            n.path("reason").asText(), n.path("message").asText());
+                }
                 return new ServerFrame.Error(n.path("code").asText(), n.path("message").asText());
+            case "subscribed":
+                return new ServerFrame.Subscribed(new ChannelName(n.path("channel").asText()),
+                        n.path("recovered").asBoolean(), n.hasNonNull("reason") ? n.get("reason").asText() : null,
+                        n.path("replayed").asInt(), Cursor.parse(n.path("position").asText()));
+            case "unsubscribed":
+                return new ServerFrame.Unsubscribed(new ChannelName(n.path("channel").asText()),
+                        n.hasNonNull("reason") ? n.get("reason").asText() : null);
             case "reconnect":
                 return new ServerFrame.Reconnect(n.path("afterMs").asLong(), n.path("reason").asText());
             case "refreshed":
@@ -144,6 +186,32 @@ public final class FrameCodec {
             }
             return new ClientFrame.Refresh(token.asText());
         }
+        if (type.equals("subscribe")) {
+            return new ClientFrame.Subscribe(requiredText(n, type, "channel"), optionalText(n, type, "token"),
+                    optionalText(n, type, "position"));
+        }
+        if (type.equals("unsubscribe")) {
+            return new ClientFrame.Unsubscribe(requiredText(n, type, "channel"));
+        }
         throw new BadFrameException("unknown frame type '" + type + "'");
+    }
+
+    private static String requiredText(JsonNode n, String type, String field) throws BadFrameException {
+        String text = optionalText(n, type, field);
+        if (text == null) {
+            throw new BadFrameException(type + " needs a '" + field + "' string");
+        }
+        return text;
+    }
+
+    private static String optionalText(JsonNode n, String type, String field) throws BadFrameException {
+        JsonNode value = n.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new BadFrameException(type + ": '" + field + "' must be a string");
+        }
+        return value.asText();
     }
 }

@@ -1,5 +1,6 @@
 package io.pushfabric.contracts.frames;
 
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.Cursor;
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.NodeId;
@@ -40,5 +41,22 @@ public sealed interface ServerFrame {
 
     /** Answer to a client ping frame. */
     record Pong() implements ServerFrame {
+    }
+
+    /**
+     * A subscription is confirmed; {@code replayed} replayed pushes of the channel follow, then live ones.
+     *
+     * @param position where the client stands in the channel: a cursor with exactly the channel's partition
+     */
+    record Subscribed(ChannelName channel, boolean recovered, String reason, int replayed, Cursor position)
+            implements ServerFrame {
+    }
+
+    /** The session left a channel; {@code reason} is null when the client asked, {@code server} otherwise. */
+    record Unsubscribed(ChannelName channel, String reason) implements ServerFrame {
+    }
+
+    /** A subscribe or unsubscribe was refused ({@code code}) for {@code reason}; nothing else changed. */
+    record ChannelRefused(String code, String channel, String reason, String message) implements ServerFrame {
     }
 }

@@ -144,9 +144,9 @@ class FrameCodecTest {
 
     @Test
     void clientUnknownTypeIsABadFrameNamingIt() {
-        assertThatThrownBy(() -> codec.decodeClient("{\"type\":\"subscribe\"}"))
+        assertThatThrownBy(() -> codec.decodeClient("{\"type\":\"hello\"}"))
                 .isInstanceOf(BadFrameException.class)
-                .hasMessage("unknown frame type 'subscribe'");
+                .hasMessage("unknown frame type 'hello'");
         assertThatThrownBy(() -> codec.decodeClient("{}"))
                 .isInstanceOf(BadFrameException.class)
                 .hasMessage("unknown frame type ''");

@@ -1,6 +1,7 @@
 package io.pushfabric.dispatcher.loop;
 
 import io.micrometer.core.instrument.Timer;
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.ControlMarker;
 import io.pushfabric.contracts.Delivery;
 import io.pushfabric.contracts.DeliveryCodec;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link #sort}: control marker (drop cached routes), valid request, expired, or poison (dead-letter);</li>
  *   <li>{@link #dropDuplicates}: producer-id duplicates (one Redis round trip);</li>
- *   <li>{@link #resolve}: the users' live nodes (cache, then one Redis round trip for the misses);</li>
- *   <li>{@link #fanOut}: one delivery per node, in record order, so per-user order holds on every node topic;</li>
+ *   <li>{@link #resolve}: the users' and channels' live nodes (cache, then one Redis round trip for the misses);</li>
+ *   <li>{@link #fanOut}: one delivery per node, in record order, so per-user (and per-channel) order holds on
+ *       every node topic; a channel costs one delivery per node that holds subscribers, never one per subscriber;</li>
  *   <li>{@link #settle}: wait for every send, then act on failures by their {@link FailureScope}: a node that
  *       cannot take deliveries is fenced (its lease evicted, so it closes its sessions and they resume with their
  *       cursors) and dispatch goes on for every other node; a record no node could take is dead-lettered as
@@ -186,6 +188,8 @@ public final class BatchDispatcher {
         }
         if (marker.kind() == ControlMarker.Kind.SESSION_OPENED) {
             resolver.invalidateUser(marker.user());
+        } else if (marker.kind() == ControlMarker.Kind.SUBSCRIPTION_OPENED) {
+            resolver.invalidateChannel(marker.channel());
         } else {
             resolver.invalidateLiveNodes();
         }
@@ -218,25 +222,33 @@ public final class BatchDispatcher {
         return unique;
     }
 
-    /** The live nodes of this batch's users, and of everyone when the batch holds a broadcast. */
-    private record Targets(Map<UserId, Set<NodeId>> users, Set<NodeId> allLive) {
+    /** The live nodes of this batch's users and channels, and of everyone when the batch holds a broadcast. */
+    private record Targets(Map<UserId, Set<NodeId>> users, Map<ChannelName, Set<NodeId>> channels,
+                           Set<NodeId> allLive) {
         Set<NodeId> of(PushRequest request) {
+            if (request.isChannel()) {
+                return channels.getOrDefault(request.channel(), Set.of());
+            }
             return request.isBroadcast() ? allLive : users.getOrDefault(request.user(), Set.of());
         }
     }
 
-    /** Step 3. Routes, one Redis round trip for the users the cache does not hold. */
+    /** Step 3. Routes, one Redis round trip for the users (and one for the channels) the cache does not hold. */
     private Targets resolve(List<Accepted> unique) {
         Set<UserId> users = new LinkedHashSet<>();
+        Set<ChannelName> channels = new LinkedHashSet<>();
         boolean anyBroadcast = false;
         for (Accepted a : unique) {
-            if (a.request().isBroadcast()) {
+            if (a.request().isChannel()) {
+                channels.add(a.request().channel());
+            } else if (a.request().isBroadcast()) {
                 anyBroadcast = true;
             } else {
                 users.add(a.request().user());
             }
         }
         return new Targets(users.isEmpty() ? Map.of() : resolver.resolve(users),
+                channels.isEmpty() ? Map.of() : resolver.resolveChannels(channels),
                 anyBroadcast ? resolver.liveNodes() : Set.of());
     }
 

@@ -2,8 +2,10 @@ package io.pushfabric.dispatcher.routing;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.UserId;
+import io.pushfabric.registry.ChannelRegistry;
 import io.pushfabric.registry.NodeRegistry;
 import io.pushfabric.registry.RouteRegistry;
 import java.time.Clock;
@@ -27,19 +29,26 @@ import java.util.concurrent.TimeUnit;
  * markers read by another instance never reached this one. Entries also expire after
  * {@code entryTtl}, which only bounds how long a closed session is still counted as a target.
  *
+ * <p>Channels are resolved the same way, from the channel registry, with their own cache fenced by
+ * {@code subscription-opened} markers on the channel's partition ({@link #invalidateChannel}).
+ *
  * <p>Not thread-safe: one resolver per consumer loop.
  */
 public final class RouteResolver {
     private final RouteRegistry routes;
+    private final ChannelRegistry channels;
     private final NodeRegistry nodes;
     private final Cache<UserId, Set<NodeId>> userNodes;
+    private final Cache<ChannelName, Set<NodeId>> channelNodes;
     private final Clock clock;
     private final long liveNodesTtlMillis;
     private Set<NodeId> liveNodes = Set.of();
     private long liveNodesLoadedAt = Long.MIN_VALUE;
 
-    public RouteResolver(RouteRegistry routes, NodeRegistry nodes, CacheSettings settings, Clock clock) {
+    public RouteResolver(RouteRegistry routes, ChannelRegistry channels, NodeRegistry nodes, CacheSettings settings,
+                         Clock clock) {
         this.routes = routes;
+        this.channels = channels;
         this.nodes = nodes;
         this.clock = clock;
         this.liveNodesTtlMillis = settings.liveNodesTtl().toMillis();
@@ -48,10 +57,15 @@ public final class RouteResolver {
                 .expireAfterWrite(settings.entryTtl())
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .build();
+        this.channelNodes = settings.maxUsers() == 0 ? null : Caffeine.newBuilder()
+                .maximumSize(settings.maxUsers())
+                .expireAfterWrite(settings.entryTtl())
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .build();
     }
 
     /**
-     * @param maxUsers     how many users' routes to cache; 0 turns the cache off (every lookup goes to Redis)
+     * @param maxUsers     how many users' routes (and, separately, channels' routes) to cache; 0 turns the cache off (every lookup goes to Redis)
      * @param entryTtl     how long a cached route lives without a marker
      * @param liveNodesTtl how long the set of live nodes is reused before it is read again
      */
@@ -70,6 +84,13 @@ public final class RouteResolver {
         }
     }
 
+    /** A {@code subscription-opened} marker for this channel was read. */
+    public void invalidateChannel(ChannelName channel) {
+        if (channelNodes != null) {
+            channelNodes.invalidate(channel);
+        }
+    }
+
     /** A {@code node-joined} marker was read, or a send to a node failed. */
     public void invalidateLiveNodes() {
         liveNodesLoadedAt = Long.MIN_VALUE;
@@ -79,6 +100,9 @@ public final class RouteResolver {
     public void invalidateAll() {
         if (userNodes != null) {
             userNodes.invalidateAll();
+        }
+        if (channelNodes != null) {
+            channelNodes.invalidateAll();
         }
         invalidateLiveNodes();
     }
@@ -97,20 +121,30 @@ public final class RouteResolver {
      * requested user is a key of the result; users with no live session map to an empty set.
      */
     public Map<UserId, Set<NodeId>> resolve(Collection<UserId> users) {
-        Map<UserId, Set<NodeId>> raw = userNodes == null
+        return alive(users, userNodes == null
                 ? routes.nodesOf(users)
-                : userNodes.getAll(users, missing -> routes.nodesOf(Set.copyOf(missing)));
+                : userNodes.getAll(users, missing -> routes.nodesOf(Set.copyOf(missing))));
+    }
+
+    /** The live nodes holding subscribers of each channel, like {@link #resolve} for users. */
+    public Map<ChannelName, Set<NodeId>> resolveChannels(Collection<ChannelName> names) {
+        return alive(names, channelNodes == null
+                ? channels.nodesOf(names)
+                : channelNodes.getAll(names, missing -> channels.nodesOf(Set.copyOf(missing))));
+    }
+
+    private <K> Map<K, Set<NodeId>> alive(Collection<K> targets, Map<K, Set<NodeId>> raw) {
         Set<NodeId> live = liveNodes();
-        Map<UserId, Set<NodeId>> result = new HashMap<>(raw.size() * 2);
-        for (UserId user : users) {
-            Set<NodeId> candidates = raw.getOrDefault(user, Set.of());
+        Map<K, Set<NodeId>> result = new HashMap<>(raw.size() * 2);
+        for (K target : targets) {
+            Set<NodeId> candidates = raw.getOrDefault(target, Set.of());
             Set<NodeId> alive = new HashSet<>(candidates.size() * 2);
             for (NodeId n : candidates) {
                 if (live.contains(n)) {
                     alive.add(n);
                 }
             }
-            result.put(user, alive);
+            result.put(target, alive);
         }
         return result;
     }

@@ -2,9 +2,12 @@ package io.pushfabric.dispatcher.janitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.UserId;
+import io.pushfabric.registry.ChannelRoute;
 import io.pushfabric.registry.ClusterLock;
+import io.pushfabric.registry.InMemoryChannelRegistry;
 import io.pushfabric.registry.InMemoryNodeRegistry;
 import io.pushfabric.registry.InMemoryRouteRegistry;
 import io.pushfabric.registry.LeaseToken;
@@ -36,10 +39,11 @@ class NodeJanitorTest {
     private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry(clock);
     private final NodeLeases leases = new NodeLeases(nodes);
     private final InMemoryRouteRegistry routes = new InMemoryRouteRegistry();
+    private final InMemoryChannelRegistry channels = new InMemoryChannelRegistry();
     private final List<NodeId> deletedTopics = new ArrayList<>();
 
     private NodeJanitor janitor(Consumer<NodeId> whileDeletingTopic) {
-        return new NodeJanitor(nodes, routes, NO_LOCK, node -> {
+        return new NodeJanitor(nodes, routes, channels, NO_LOCK, node -> {
             deletedTopics.add(node);
             whileDeletingTopic.accept(node);
         }, GRACE, clock);
@@ -53,9 +57,11 @@ class NodeJanitorTest {
     void aIsLongDeadAndBIsLive() {
         heartbeat(A, 1);
         routes.register(new SessionRoute(UserId.of("alice"), "s1", A));
+        channels.register(new ChannelRoute(ChannelName.of("chat:lobby"), A, "t1"));
         clock.advance(GRACE.plus(LEASE).plusSeconds(1));
         heartbeat(B, 1);
         routes.register(new SessionRoute(UserId.of("bob"), "s2", B));
+        channels.register(new ChannelRoute(ChannelName.of("chat:lobby"), B, "t2"));
     }
 
     @Test
@@ -65,6 +71,8 @@ class NodeJanitorTest {
         assertThat(deletedTopics).containsExactly(A);
         assertThat(routes.routesOn(A)).isEmpty();
         assertThat(routes.routesOn(B)).hasSize(1);
+        assertThat(channels.routesOn(A)).isEmpty();
+        assertThat(channels.routesOn(B)).hasSize(1);
         assertThat(nodes.knownNodes()).extracting(NodeInfo::id).containsExactly(B);
     }
 
@@ -82,7 +90,7 @@ class NodeJanitorTest {
     @Test
     void nodeThatHeartbeatsAfterTheJanitorReadItIsKeptWhole() {
         NodeRegistry racing = new RacingRegistry(nodes, () -> heartbeat(A, 2));
-        NodeJanitor janitor = new NodeJanitor(racing, routes, NO_LOCK, deletedTopics::add, GRACE, clock);
+        NodeJanitor janitor = new NodeJanitor(racing, routes, channels, NO_LOCK, deletedTopics::add, GRACE, clock);
 
         assertThat(janitor.sweep()).isZero();
 

@@ -14,6 +14,7 @@ import io.pushfabric.contracts.PushRequestCodec;
 import io.pushfabric.contracts.RoutingKeys;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.dispatcher.routing.RouteResolver;
+import io.pushfabric.registry.InMemoryChannelRegistry;
 import io.pushfabric.registry.InMemoryDedupeWindow;
 import io.pushfabric.registry.InMemoryNodeRegistry;
 import io.pushfabric.registry.InMemoryRouteRegistry;
@@ -44,7 +45,7 @@ class BatchDispatcherTest {
     private final NodeLeases leases = new NodeLeases(nodes);
     private final PushRequestCodec codec = new PushRequestCodec();
     private final DispatchMetrics metrics = new DispatchMetrics(new SimpleMeterRegistry(), clock);
-    private final RouteResolver resolver = new RouteResolver(routes, nodes,
+    private final RouteResolver resolver = new RouteResolver(routes, new InMemoryChannelRegistry(), nodes,
             new RouteResolver.CacheSettings(1_000, Duration.ofSeconds(60), Duration.ofSeconds(1)), clock);
     private final BatchDispatcher dispatcher = new BatchDispatcher(codec, resolver,
             new InMemoryDedupeWindow(clock), Duration.ofMinutes(10), nodes, metrics, clock, Duration.ofMillis(50),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.UserId;
+import io.pushfabric.registry.InMemoryChannelRegistry;
 import io.pushfabric.registry.InMemoryNodeRegistry;
 import io.pushfabric.registry.MutableClock;
 import io.pushfabric.registry.InMemoryRouteRegistry;
@@ -29,11 +30,12 @@ class RouteResolverTest {
 
     private final MutableClock clock = new MutableClock();
     private final InMemoryRouteRegistry routes = new InMemoryRouteRegistry();
+    private final InMemoryChannelRegistry channels = new InMemoryChannelRegistry();
     private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry(clock);
     private int sessionIds;
 
     private RouteResolver resolver(long maxUsers) {
-        return new RouteResolver(routes, nodes, new RouteResolver.CacheSettings(maxUsers, ENTRY_TTL, LIVE_NODES_TTL),
+        return new RouteResolver(routes, channels, nodes, new RouteResolver.CacheSettings(maxUsers, ENTRY_TTL, LIVE_NODES_TTL),
                 clock);
     }
 
