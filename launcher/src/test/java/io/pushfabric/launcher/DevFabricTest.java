@@ -85,6 +85,34 @@ class DevFabricTest {
     }
 
     @Test
+    void channelPublishedThroughTheFrontReachesASubscribedClientWithItsNode() throws Exception {
+        String user = "carol-" + UUID.randomUUID();
+        String channel = "chat:dev-" + UUID.randomUUID();
+        Frames frames = new Frames();
+        WebSocket socket = connect(tokenFromApi(user), frames);
+        try {
+            assertThat(frames.next().path("type").asText()).isEqualTo("welcome");
+            socket.sendText("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\"}", true)
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            JsonNode subscribed = frames.next();
+            assertThat(subscribed.path("type").asText()).isEqualTo("subscribed");
+            assertThat(subscribed.path("channel").asText()).isEqualTo(channel);
+
+            JsonNode published = post("/api/publish",
+                    "{\"channel\":\"" + channel + "\",\"payload\":{\"text\":\"room\"}}", 200);
+
+            JsonNode push = frames.next();
+            assertThat(push.path("type").asText()).isEqualTo("push");
+            assertThat(push.path("id").asText()).isEqualTo(published.path("id").asText());
+            assertThat(push.path("channel").asText()).isEqualTo(channel);
+            assertThat(push.path("node").asText()).isIn(NODES);
+            assertThat(push.path("payload").path("text").asText()).isEqualTo("room");
+        } finally {
+            socket.abort();
+        }
+    }
+
+    @Test
     void frontSpreadsConnectionsOverBothConnectors() throws Exception {
         String user = "bob-" + UUID.randomUUID();
         String token = tokenFromApi(user);
@@ -164,6 +192,10 @@ class DevFabricTest {
     void apiRejectsBadInputWithAReason() throws Exception {
         assertThat(post("/api/publish", "{\"payload\":{}}", 400).path("error").asText()).contains("user");
         assertThat(post("/api/publish", "not json", 400).path("error").asText()).contains("not JSON");
+        assertThat(post("/api/publish", "{\"channel\":\"#bad\",\"payload\":{}}", 400).path("error").asText())
+                .contains("channel");
+        assertThat(post("/api/publish", "{\"channel\":\"chat:a\",\"user\":\"alice\",\"payload\":{}}", 400)
+                .path("error").asText()).contains("\"channel\"");
         HttpResponse<String> noUser = http.send(HttpRequest.newBuilder(fabric.frontUri().resolve("/api/token")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(noUser.statusCode()).isEqualTo(400);
@@ -205,6 +237,8 @@ class DevFabricTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(page.body()).contains("pushfabric dev").contains("/api/token").contains("/api/publish");
+        assertThat(page.body()).as("channels on the page").contains("client.subscribe(").contains("client.unsubscribe(")
+                .contains("body.channel");
     }
 
     @Test
