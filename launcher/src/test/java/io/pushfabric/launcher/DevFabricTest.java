@@ -379,6 +379,57 @@ class DevFabricTest {
             }
         }
 
+        @Test
+        void channelPresenceFollowsSubscribeUnsubscribeAndClose() throws Exception {
+            String channel = "chat:room-" + UUID.randomUUID();
+            String alice = "alice-" + UUID.randomUUID();
+            String bob = "bob-" + UUID.randomUUID();
+            Frames aliceFrames = new Frames();
+            Frames bobFrames = new Frames();
+            WebSocket aliceSocket = connect(fabric.token(UserId.of(alice), Duration.ofMinutes(5)), aliceFrames);
+            WebSocket bobSocket = connect(fabric.token(UserId.of(bob), Duration.ofMinutes(5)), bobFrames);
+            try {
+                for (Frames frames : java.util.List.of(aliceFrames, bobFrames)) {
+                    assertThat(frames.next().path("type").asText()).isEqualTo("welcome");
+                }
+                String subscribe = "{\"type\":\"subscribe\",\"channel\":\"" + channel + "\"}";
+                aliceSocket.sendText(subscribe, true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                bobSocket.sendText(subscribe, true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(aliceFrames.next().path("type").asText()).isEqualTo("subscribed");
+                assertThat(bobFrames.next().path("type").asText()).isEqualTo("subscribed");
+
+                JsonNode both = channelPresence(channel, "");
+                assertThat(both.path("members")).extracting(m -> m.path("user").asText())
+                        .containsExactlyInAnyOrder(alice, bob);
+                assertThat(both.path("truncated").asBoolean()).isFalse();
+                JsonNode capped = channelPresence(channel, "?limit=1");
+                assertThat(capped.path("members")).hasSize(1);
+                assertThat(capped.path("truncated").asBoolean()).isTrue();
+                assertThat(presenceCommand("--channel", channel, "--limit", "1")).startsWith(channel + ": 1+ user(s)");
+                assertThat(Json.MAPPER.readTree(presenceCommand("--json", "--channel", channel))).isEqualTo(both);
+
+                bobSocket.sendText("{\"type\":\"unsubscribe\",\"channel\":\"" + channel + "\"}", true)
+                        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(
+                        channelPresence(channel, "").path("members")).extracting(m -> m.path("user").asText())
+                        .containsExactly(alice));
+                aliceSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(
+                        channelPresence(channel, "").path("members")).isEmpty());
+            } finally {
+                aliceSocket.abort();
+                bobSocket.abort();
+            }
+        }
+
+        private static JsonNode channelPresence(String channel, String query) throws Exception {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(fabric.apiUri()
+                    + "/v1/channels/" + channel + "/presence" + query))
+                    .header("Authorization", "Bearer " + ApiKeys.DEV_ONLY_KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return Json.MAPPER.readTree(response.body());
+        }
+
         private static String presenceCommand(String... args) {
             java.io.StringWriter out = new java.io.StringWriter();
             picocli.CommandLine cli = PushfabricCli.commandLine().setOut(new java.io.PrintWriter(out));
