@@ -96,7 +96,7 @@ public final class LocalChannels {
                 try {
                     memberRegistry.leave(channel, node, session.user());
                 } catch (RuntimeException e) {
-                    // Soft state: the user stays counted in until the janitor removes the node's members.
+                    // Soft state: this session stays counted while the node lives; readers skip dead nodes.
                     LOG.warn("Could not count {} out of channel {}: {}", session.user(), channel, e.toString());
                 }
                 dropIfEmpty(channel, members);
