@@ -50,7 +50,8 @@ public final class DeliveryCodec {
             throw new IllegalArgumentException("delivery has no payload");
         }
         return new Delivery(position, new PushRequest(userId, payload,
-                textOrNull(root, "messageId"), longOrNull(root, "createdAt"), longOrNull(root, "expiresAt")));
+                textOrNull(root, "messageId"), longOrNull(root, "createdAt"), longOrNull(root, "expiresAt"),
+                root.path("receipt").asBoolean(false)));
     }
 
     private static String textOrNull(JsonNode root, String field) {

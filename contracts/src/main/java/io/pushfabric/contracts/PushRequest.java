@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param messageId optional producer id; repeats within the dedupe window are delivered once
  * @param createdAt optional creation time (epoch millis), used for latency metrics
  * @param expiresAt optional expiry (epoch millis); an expired message is neither delivered nor replayed
+ * @param receipt   the producer asks for receipts on {@code push-receipts} (docs/protocol.md, Receipts)
  */
-public record PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt) {
+public record PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt,
+                          boolean receipt) {
     public static final int VERSION = 1;
     public static final int MAX_MESSAGE_ID_LENGTH = 256;
 
@@ -28,6 +30,11 @@ public record PushRequest(UserId user, JsonNode payload, String messageId, Long 
         if (expiresAt != null && expiresAt < 0) {
             throw new IllegalArgumentException("expiresAt must be >= 0, was " + expiresAt);
         }
+    }
+
+    /** A request without receipts. */
+    public PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt) {
+        this(user, payload, messageId, createdAt, expiresAt, false);
     }
 
     public static PushRequest toUser(UserId user, JsonNode payload) {
@@ -47,14 +54,19 @@ public record PushRequest(UserId user, JsonNode payload, String messageId, Long 
     }
 
     public PushRequest withMessageId(String id) {
-        return new PushRequest(user, payload, id, createdAt, expiresAt);
+        return new PushRequest(user, payload, id, createdAt, expiresAt, receipt);
     }
 
     public PushRequest withCreatedAt(long millis) {
-        return new PushRequest(user, payload, messageId, millis, expiresAt);
+        return new PushRequest(user, payload, messageId, millis, expiresAt, receipt);
     }
 
     public PushRequest withExpiresAt(long millis) {
-        return new PushRequest(user, payload, messageId, createdAt, millis);
+        return new PushRequest(user, payload, messageId, createdAt, millis, receipt);
+    }
+
+    /** The same request with receipts asked for (or not). */
+    public PushRequest withReceipt(boolean on) {
+        return new PushRequest(user, payload, messageId, createdAt, expiresAt, on);
     }
 }

@@ -90,6 +90,7 @@ public final class PushRequestCodec {
         String messageId = optionalText(obj, "messageId");
         Long createdAt = optionalMillis(obj, "createdAt");
         Long expiresAt = optionalMillis(obj, "expiresAt");
+        boolean receipt = optionalFlag(obj, "receipt");
         int payloadBytes = serializedSize(payload);
         if (payloadBytes > maxPayloadBytes) {
             throw new InvalidPushRequestException(Reason.PAYLOAD_TOO_LARGE,
@@ -97,7 +98,7 @@ public final class PushRequestCodec {
         }
         PushRequest request;
         try {
-            request = new PushRequest(user, payload, messageId, createdAt, expiresAt);
+            request = new PushRequest(user, payload, messageId, createdAt, expiresAt, receipt);
         } catch (IllegalArgumentException e) {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, e.getMessage());
         }
@@ -144,6 +145,17 @@ public final class PushRequestCodec {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field '" + field + "' must be a string");
         }
         return node.textValue();
+    }
+
+    private static boolean optionalFlag(ObjectNode obj, String field) throws InvalidPushRequestException {
+        JsonNode node = obj.get(field);
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field '" + field + "' must be a boolean");
+        }
+        return node.booleanValue();
     }
 
     private static Long optionalMillis(ObjectNode obj, String field) throws InvalidPushRequestException {

@@ -92,7 +92,8 @@ public final class FrameCodec {
                 JsonNode user = n.get("user");
                 PushRequest r = new PushRequest(user == null ? null : new UserId(user.asText()), n.get("payload"),
                         n.hasNonNull("messageId") ? n.get("messageId").asText() : null,
-                        n.hasNonNull("createdAt") ? n.get("createdAt").asLong() : null, null);
+                        n.hasNonNull("createdAt") ? n.get("createdAt").asLong() : null, null,
+                        n.path("receipt").asBoolean(false));
                 return new ServerFrame.Push(new MessagePosition(n.path("partition").asInt(), n.path("offset").asLong()),
                         new NodeId(n.path("node").asText()), r);
             }
@@ -116,6 +117,17 @@ public final class FrameCodec {
                 return new ServerFrame.Pong();
             default:
                 throw new IllegalArgumentException("unknown server frame type '" + type + "'");
+        }
+    }
+
+    private static MessagePosition ackId(JsonNode id) throws BadFrameException {
+        if (id == null || !id.isTextual()) {
+            throw new BadFrameException("ack needs an 'id' string, the push's \"<partition>-<offset>\"");
+        }
+        try {
+            return MessagePosition.parse(id.asText());
+        } catch (IllegalArgumentException e) {
+            throw new BadFrameException("ack id '" + id.asText() + "' is not a push id (<partition>-<offset>)");
         }
     }
 
@@ -143,6 +155,9 @@ public final class FrameCodec {
                 throw new BadFrameException("refresh needs a 'token' string");
             }
             return new ClientFrame.Refresh(token.asText());
+        }
+        if (type.equals("ack")) {
+            return new ClientFrame.Ack(ackId(n.get("id")));
         }
         throw new BadFrameException("unknown frame type '" + type + "'");
     }
