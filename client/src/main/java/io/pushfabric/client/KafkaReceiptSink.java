@@ -1,10 +1,15 @@
 package io.pushfabric.client;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pushfabric.contracts.receipts.Receipt;
 import io.pushfabric.contracts.receipts.ReceiptCodec;
+import io.pushfabric.contracts.receipts.ReceiptSettings;
 import io.pushfabric.contracts.receipts.ReceiptSink;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -54,6 +60,21 @@ public final class KafkaReceiptSink implements ReceiptSink, AutoCloseable {
                 topic, queueLimit, clientId);
     }
 
+    /**
+     * When receipts are on: creates the receipt topic if it is missing (with {@code partitions}, {@code replication}
+     * and the settings' retention) and starts a writer with its metrics. Empty when receipts are off.
+     */
+    public static Optional<KafkaReceiptSink> startIfEnabled(ReceiptSettings settings, TopicAdmin topics,
+                                                            Map<String, Object> clientConfig, int partitions,
+                                                            int replication, String clientId, MeterRegistry meters) {
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        topics.ensure(settings.topic(), partitions, replication,
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.retention().toMillis())));
+        return Optional.of(create(clientConfig, settings.topic(), settings.queueLimit(), clientId).bindTo(meters).start());
+    }
+
     KafkaReceiptSink(Producer<String, byte[]> producer, String topic, int queueLimit, String threadName) {
         this.producer = producer;
         this.topic = topic;
@@ -89,6 +110,22 @@ public final class KafkaReceiptSink implements ReceiptSink, AutoCloseable {
     /** Receipts Kafka refused or did not acknowledge in time (the producer's delivery timeout). */
     public long failed() {
         return failed.sum();
+    }
+
+    /**
+     * Publishes {@code pushfabric.receipts.dropped}, {@code .written}, {@code .failed} (counters) and
+     * {@code pushfabric.receipts.queued} (gauge).
+     */
+    public KafkaReceiptSink bindTo(MeterRegistry meters) {
+        FunctionCounter.builder("pushfabric.receipts.dropped", this, KafkaReceiptSink::dropped)
+                .description("Receipts dropped because the receipt queue was full").register(meters);
+        FunctionCounter.builder("pushfabric.receipts.written", this, KafkaReceiptSink::written)
+                .description("Receipts Kafka acknowledged").register(meters);
+        FunctionCounter.builder("pushfabric.receipts.failed", this, KafkaReceiptSink::failed)
+                .description("Receipts Kafka refused or did not acknowledge in time").register(meters);
+        Gauge.builder("pushfabric.receipts.queued", this, KafkaReceiptSink::queued)
+                .description("Receipts waiting for the receipt producer").register(meters);
+        return this;
     }
 
     /** Receipts waiting for the producer now. */

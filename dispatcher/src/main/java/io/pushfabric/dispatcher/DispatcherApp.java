@@ -2,7 +2,10 @@ package io.pushfabric.dispatcher;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushfabric.contracts.PushRequestCodec;
+import io.pushfabric.client.KafkaReceiptSink;
 import io.pushfabric.client.TopicAdmin;
+import io.pushfabric.contracts.receipts.ReceiptSink;
+import io.pushfabric.dispatcher.receipts.DispatchReceipts;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.dispatcher.janitor.NodeJanitor;
@@ -14,6 +17,7 @@ import io.pushfabric.registry.RedisRegistries;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,10 +52,12 @@ public final class DispatcherApp implements AutoCloseable {
     private final Admin admin;
     private final ScheduledExecutorService scheduler;
     private final java.time.Duration stallLimit;
+    private final AutoCloseable receiptWriter;
 
     private DispatcherApp(RedisRegistries redis, KafkaProducer<String, byte[]> producer, PushRequestLoop loop,
                           Thread thread, DispatchMetrics metrics, Admin admin, ScheduledExecutorService scheduler,
-                          java.time.Duration stallLimit) {
+                          java.time.Duration stallLimit, AutoCloseable receiptWriter) {
+        this.receiptWriter = receiptWriter;
         this.redis = redis;
         this.producer = producer;
         this.loop = loop;
@@ -98,7 +104,13 @@ public final class DispatcherApp implements AutoCloseable {
             opened.push(consumer);
             new KafkaClientMetrics(consumer).bindTo(meters);
             new KafkaClientMetrics(producer).bindTo(meters);
-            return start(config, meters, clock, admin, redis, producer, consumer);
+            Optional<KafkaReceiptSink> receipts = KafkaReceiptSink.startIfEnabled(config.receipts(), topics, base,
+                    config.topicSettings().requestPartitions(), config.topicSettings().replication(),
+                    "pushfabric-dispatcher-receipts-" + instance, meters);
+            receipts.ifPresent(opened::push);
+            return start(config, meters, clock, admin, redis, producer, consumer, new DispatchReceipts(
+                    config.receipts().mode(), receipts.<ReceiptSink>map(r -> r).orElse(ReceiptSink.NONE), clock),
+                    receipts.<AutoCloseable>map(r -> r).orElse(() -> { }));
         } catch (RuntimeException e) {
             while (!opened.isEmpty()) {
                 try {
@@ -113,12 +125,13 @@ public final class DispatcherApp implements AutoCloseable {
 
     private static DispatcherApp start(DispatcherConfig config, MeterRegistry meters, Clock clock, Admin admin,
                                        RedisRegistries redis, KafkaProducer<String, byte[]> producer,
-                                       KafkaConsumer<String, byte[]> consumer) {
+                                       KafkaConsumer<String, byte[]> consumer, DispatchReceipts receipts,
+                                       AutoCloseable receiptWriter) {
         DispatchMetrics metrics = new DispatchMetrics(meters, clock);
         RouteResolver resolver = new RouteResolver(redis.routes(), redis.nodes(), config.cache(), clock);
         BatchDispatcher dispatcher = new BatchDispatcher(new PushRequestCodec(config.maxPayloadBytes()), resolver,
                 redis.dedupe(), config.dedupeWindow(), redis.nodes(), metrics, clock, ACK_PATIENCE,
-                config.stallLimit());
+                config.stallLimit(), receipts);
         PushRequestLoop loop = new PushRequestLoop(consumer, config.kafka().topics(), dispatcher,
                 PushRequestLoop.sinks(producer, admin, config.kafka().topics(), MAX_REQUEST_BYTES, NODE_TOPICS_TTL),
                 resolver, metrics, clock, config.maxRetryBackoff(), config.stallLimit());
@@ -135,7 +148,8 @@ public final class DispatcherApp implements AutoCloseable {
         });
         long every = config.janitor().interval().toMillis();
         scheduler.scheduleWithFixedDelay(janitor, every, every, TimeUnit.MILLISECONDS);
-        return new DispatcherApp(redis, producer, loop, thread, metrics, admin, scheduler, config.stallLimit());
+        return new DispatcherApp(redis, producer, loop, thread, metrics, admin, scheduler, config.stallLimit(),
+                receiptWriter);
     }
 
     private static void deleteTopic(Admin admin, String topic) {
@@ -196,6 +210,11 @@ public final class DispatcherApp implements AutoCloseable {
             thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            receiptWriter.close(); // after the loop: the receipts of its last batch are queued
+        } catch (Exception e) {
+            LOG.warn("Closing the receipt writer failed: {}", e.toString());
         }
         // Every committed batch is acknowledged already; what may still be in flight goes to fenced nodes or
         // belongs to a batch that was not committed, which the partition's next owner sends again.
