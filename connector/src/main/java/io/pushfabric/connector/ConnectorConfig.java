@@ -10,6 +10,7 @@ import io.pushfabric.connector.session.SessionSettings;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.config.Env;
 import io.pushfabric.contracts.config.KafkaSettings;
+import io.pushfabric.contracts.receipts.ReceiptSettings;
 import io.pushfabric.registry.RedisSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,11 +25,13 @@ import java.util.Optional;
  * @param nodeId           {@code PUSH_NODE_ID} (default: the host name). Must stay the same across restarts.
  * @param advertisedAddress {@code PUSH_ADVERTISED_ADDRESS} (default host name:port): how others reach this node
  * @param tls              {@code PUSH_TLS_CERT} / {@code PUSH_TLS_KEY}: {@code wss://} on the connector itself, or empty
+ * @param receipts         {@code PUSH_RECEIPTS}, {@code PUSH_TOPIC_RECEIPTS}, ...: see {@link ReceiptSettings}
  */
 public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocketSettings webSocket,
                               KafkaSettings kafka, RedisSettings redis, AuthSettings auth, SessionSettings session,
                               ReplaySettings replay, DrainSettings drain, LeaseSettings lease,
-                              TopicSettings topicSettings, LimitSettings limits, Optional<TlsSettings> tls) {
+                              TopicSettings topicSettings, LimitSettings limits, Optional<TlsSettings> tls,
+                              ReceiptSettings receipts) {
 
     /**
      * @param ttl       {@code PUSH_LEASE_TTL_MS} (default 10000): a node silent this long is dead for routing
@@ -58,6 +61,7 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(receipts, "receipts");
     }
 
     public static ConnectorConfig fromEnv(Map<String, String> vars) {
@@ -89,7 +93,8 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                         env.integer("PUSH_TOPIC_REPLICATION", 0, 0, 32),
                         env.millis("PUSH_NODE_TOPIC_RETENTION_MS", Duration.ofHours(1), Duration.ofMinutes(1))),
                 LimitSettings.fromEnv(env),
-                TlsSettings.fromEnv(env));
+                TlsSettings.fromEnv(env),
+                ReceiptSettings.fromEnv(env));
     }
 
     private static String hostName() {
@@ -106,6 +111,6 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                 + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " " + auth + " " + session
                 + " " + replay + " " + drain + " " + lease + " " + limits
-                + " tls=" + tls.map(TlsSettings::certificate).orElse(null);
+                + " tls=" + tls.map(TlsSettings::certificate).orElse(null) + " " + receipts;
     }
 }

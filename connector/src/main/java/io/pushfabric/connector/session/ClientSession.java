@@ -2,6 +2,7 @@ package io.pushfabric.connector.session;
 
 import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.Delivery;
+import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.UserId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,11 +36,21 @@ public final class ClientSession {
     private boolean routeRegistered;
     /** Epoch millis after which the session's token no longer holds; see {@link TokenExpiry}. */
     private long tokenValidUntil = Long.MAX_VALUE;
+    private final SessionReceipts receipts;
+    /** Pushes with receipts on that the client may still acknowledge; created with the first one. */
+    private AckWindow acks;
 
     private record Pending(Delivery delivery, Supplier<String> frame) {
     }
 
     public ClientSession(String id, UserId user, FrameSink sink, int pendingLimit, SessionMetrics metrics, long openedAt) {
+        this(id, user, sink, pendingLimit, metrics, openedAt, null);
+    }
+
+    /** @param receipts where {@code acked} receipts go; null for none */
+    public ClientSession(String id, UserId user, FrameSink sink, int pendingLimit, SessionMetrics metrics, long openedAt,
+                         SessionReceipts receipts) {
+        this.receipts = receipts != null && receipts.enabled() ? receipts : null;
         this.id = id;
         this.user = user;
         this.sink = sink;
@@ -124,6 +135,34 @@ public final class ClientSession {
         }
     }
 
+    /**
+     * The client says it has read the push {@code position}. If that push had receipts on and is among the latest
+     * this session sent, an {@code acked} receipt follows, once; anything else is ignored.
+     */
+    public void ack(MessagePosition position) {
+        AckWindow.Ackable push;
+        synchronized (this) {
+            if (acks == null) {
+                return;
+            }
+            push = acks.take(position).orElse(null);
+        }
+        if (push != null) {
+            receipts.acked(push, id);
+        }
+    }
+
+    /** A push with receipts on was sent to this client (live or replayed): it may now acknowledge it. */
+    synchronized void ackable(Delivery delivery) {
+        if (receipts == null || !delivery.request().receipt()) {
+            return;
+        }
+        if (acks == null) {
+            acks = new AckWindow(receipts.ackWindow());
+        }
+        acks.remember(delivery);
+    }
+
     /** Sends a frame outside the delivery path (error, pong, reconnect). */
     public synchronized void sendControl(String frame) {
         if (!closed) {
@@ -202,6 +241,7 @@ public final class ClientSession {
         next.put(partition, offset + 1);
         if (sendOrClose(frame.get())) {
             metrics.delivered(delivery);
+            ackable(delivery);
         }
     }
 
