@@ -172,5 +172,7 @@ public final class KafkaReceiptSink implements ReceiptSink, AutoCloseable {
         }
         writer.interrupt();
         producer.close(CLOSE_TIMEOUT);
+        LOG.info("Receipt writer stopped: {} written, {} dropped, {} failed, {} left in the queue", written(), dropped(),
+                failed(), queued());
     }
 }

@@ -116,6 +116,7 @@ public final class NodeTopicConsumer implements Runnable {
         try {
             if (delivery.request().isExpiredAt(clock.millis())) {
                 metrics.expired();
+                receipts.expired(delivery);
                 return;
             }
             Supplier<String> frame = new OnceFrame(delivery);

@@ -44,6 +44,14 @@ public record SessionReceipts(ReceiptMode mode, ReceiptSink sink, NodeId node, C
         }
     }
 
+    /** A delivery whose expiry passed before this node could hand it out: {@code expired}, naming the node. */
+    public void expired(Delivery delivery) {
+        if (delivery.request().receipt()) {
+            sink.offer(new Receipt(Receipt.Status.EXPIRED, delivery.position(), RoutingKeys.of(delivery.request()),
+                    delivery.request().messageId(), clock.millis(), java.util.List.of(), node, 0, null, null, null));
+        }
+    }
+
     void acked(AckWindow.Ackable push, String session) {
         sink.offer(Receipt.acked(push.position(), push.key(), push.messageId(), clock.millis(), node, session));
     }

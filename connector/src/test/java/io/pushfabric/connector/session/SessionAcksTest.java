@@ -109,6 +109,19 @@ class SessionAcksTest {
     }
 
     @Test
+    void aDeliveryThatExpiredOnTheWayIsExpiredNamingTheNode() {
+        SessionReceipts node = new SessionReceipts(ReceiptMode.REQUESTED, receipts::add, NODE, clock, 8);
+
+        node.expired(withReceipt(5));
+        node.expired(toUser(ALICE, 3, 6));
+
+        assertThat(receipts).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(Receipt.Status.EXPIRED);
+            assertThat(r.node()).isEqualTo(NODE);
+        });
+    }
+
+    @Test
     void aReplayedMessageGetsTheFlagTheModeGivesIt() {
         SessionReceipts all = new SessionReceipts(ReceiptMode.ALL, receipts::add, NODE, clock, 8);
         SessionReceipts off = new SessionReceipts(ReceiptMode.OFF, receipts::add, NODE, clock, 8);

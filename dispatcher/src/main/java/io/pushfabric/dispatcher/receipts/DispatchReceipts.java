@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -28,6 +29,8 @@ public final class DispatchReceipts {
     private final ReceiptSink sink;
     private final Clock clock;
     private final List<Receipt> pending = new ArrayList<>();
+    private static final Comparator<Receipt> BY_POSITION = Comparator
+            .comparingInt((Receipt r) -> r.position().partition()).thenComparingLong(r -> r.position().offset());
 
     public DispatchReceipts(ReceiptMode mode, ReceiptSink sink, Clock clock) {
         this.mode = mode;
@@ -77,7 +80,7 @@ public final class DispatchReceipts {
         if (reached.isEmpty()) {
             note(Receipt.Status.OFFLINE, position, request);
         } else {
-            reached.sort(java.util.Comparator.comparing(NodeId::value));
+            reached.sort(Comparator.comparing(NodeId::value));
             pending.add(Receipt.routed(position, RoutingKeys.of(request), request.messageId(), clock.millis(), reached));
         }
     }
@@ -96,8 +99,12 @@ public final class DispatchReceipts {
         }
     }
 
-    /** The batch went through: its receipts go to the sink. */
+    /**
+     * The batch went through: its receipts go to the sink in the order of their requests (the steps of a batch
+     * decide outcomes in another order), so one key's receipts from a dispatcher are in its requests' order.
+     */
     public void publish() {
+        pending.sort(BY_POSITION);
         for (Receipt r : pending) {
             sink.offer(r);
         }
