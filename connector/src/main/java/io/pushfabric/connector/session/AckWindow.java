@@ -40,8 +40,4 @@ final class AckWindow {
     Optional<Ackable> take(MessagePosition position) {
         return Optional.ofNullable(open.remove(position));
     }
-
-    int size() {
-        return open.size();
-    }
 }
