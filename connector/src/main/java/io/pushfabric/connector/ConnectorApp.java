@@ -131,7 +131,7 @@ public final class ConnectorApp implements AutoCloseable {
             closeables.push(redis);
             LocalSessions sessions = new LocalSessions();
             SessionMetrics metrics = new SessionMetrics(meters, clock, sessions::size);
-            LocalChannels channels = new LocalChannels(redis.channels(), node, config.channels().maxSubscribersPerNode());
+            LocalChannels channels = new LocalChannels(redis.channels(), redis.channelMembers(), node, config.channels().maxSubscribersPerNode());
 
             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.kafka().clientConfig(Map.of(
                     ProducerConfig.ACKS_CONFIG, "all",

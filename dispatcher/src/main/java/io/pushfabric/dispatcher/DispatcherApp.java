@@ -151,7 +151,8 @@ public final class DispatcherApp implements AutoCloseable {
         Thread thread = new Thread(loop, "pf-dispatch-loop");
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Dispatch loop died", e));
         thread.start();
-        NodeJanitor janitor = new NodeJanitor(redis.nodes(), redis.routes(), redis.channels(), redis.lock(),
+        NodeJanitor janitor = new NodeJanitor(redis.nodes(), redis.routes(), redis.channels(), redis.channelMembers(),
+                redis.lock(),
                 node -> deleteTopic(admin, config.kafka().topics().nodeTopic(node)), config.janitor().grace(), clock);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pf-janitor");

@@ -49,7 +49,8 @@ public final class DispatcherMain {
         Optional<PublishApi> api;
         try {
             api = apiSettings.map(settings -> PublishApi.start(settings, config.kafka(),
-                    config.maxPayloadBytes(), app.registries().routes(), app.registries().nodes(), meters,
+                    config.maxPayloadBytes(), app.registries().routes(), app.registries().nodes(),
+                    app.registries().channelMembers(), meters,
                     Clock.systemUTC()));
         } catch (RuntimeException e) {
             // A dispatcher without the API it was configured with must not run as if all were well.

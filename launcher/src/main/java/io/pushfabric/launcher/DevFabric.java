@@ -186,7 +186,8 @@ public final class DevFabric implements AutoCloseable {
                 "PUSH_API_KEYS", ApiKeys.entry("dev", EnumSet.allOf(ApiScope.class), ApiKeys.DEV_ONLY_KEY))).toMap())
                 .orElseThrow();
         return PublishApi.start(settings, dispatcherConfig.kafka(), dispatcherConfig.maxPayloadBytes(),
-                dispatcher.registries().routes(), dispatcher.registries().nodes(), meters, clock);
+                dispatcher.registries().routes(), dispatcher.registries().nodes(),
+                dispatcher.registries().channelMembers(), meters, clock);
     }
 
     /** Auth settings with only a secret, as the dev connectors use them. */

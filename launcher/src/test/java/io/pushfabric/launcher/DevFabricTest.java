@@ -85,6 +85,34 @@ class DevFabricTest {
     }
 
     @Test
+    void channelPublishedThroughTheFrontReachesASubscribedClientWithItsNode() throws Exception {
+        String user = "carol-" + UUID.randomUUID();
+        String channel = "chat:dev-" + UUID.randomUUID();
+        Frames frames = new Frames();
+        WebSocket socket = connect(tokenFromApi(user), frames);
+        try {
+            assertThat(frames.next().path("type").asText()).isEqualTo("welcome");
+            socket.sendText("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\"}", true)
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            JsonNode subscribed = frames.next();
+            assertThat(subscribed.path("type").asText()).isEqualTo("subscribed");
+            assertThat(subscribed.path("channel").asText()).isEqualTo(channel);
+
+            JsonNode published = post("/api/publish",
+                    "{\"channel\":\"" + channel + "\",\"payload\":{\"text\":\"room\"}}", 200);
+
+            JsonNode push = frames.next();
+            assertThat(push.path("type").asText()).isEqualTo("push");
+            assertThat(push.path("id").asText()).isEqualTo(published.path("id").asText());
+            assertThat(push.path("channel").asText()).isEqualTo(channel);
+            assertThat(push.path("node").asText()).isIn(NODES);
+            assertThat(push.path("payload").path("text").asText()).isEqualTo("room");
+        } finally {
+            socket.abort();
+        }
+    }
+
+    @Test
     void frontSpreadsConnectionsOverBothConnectors() throws Exception {
         String user = "bob-" + UUID.randomUUID();
         String token = tokenFromApi(user);
@@ -164,6 +192,10 @@ class DevFabricTest {
     void apiRejectsBadInputWithAReason() throws Exception {
         assertThat(post("/api/publish", "{\"payload\":{}}", 400).path("error").asText()).contains("user");
         assertThat(post("/api/publish", "not json", 400).path("error").asText()).contains("not JSON");
+        assertThat(post("/api/publish", "{\"channel\":\"#bad\",\"payload\":{}}", 400).path("error").asText())
+                .contains("channel");
+        assertThat(post("/api/publish", "{\"channel\":\"chat:a\",\"user\":\"alice\",\"payload\":{}}", 400)
+                .path("error").asText()).contains("\"channel\"");
         HttpResponse<String> noUser = http.send(HttpRequest.newBuilder(fabric.frontUri().resolve("/api/token")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(noUser.statusCode()).isEqualTo(400);
@@ -205,6 +237,8 @@ class DevFabricTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(page.body()).contains("pushfabric dev").contains("/api/token").contains("/api/publish");
+        assertThat(page.body()).as("channels on the page").contains("client.subscribe(").contains("client.unsubscribe(")
+                .contains("body.channel");
     }
 
     @Test
@@ -343,6 +377,57 @@ class DevFabricTest {
             } finally {
                 socket.abort();
             }
+        }
+
+        @Test
+        void channelPresenceFollowsSubscribeUnsubscribeAndClose() throws Exception {
+            String channel = "chat:room-" + UUID.randomUUID();
+            String alice = "alice-" + UUID.randomUUID();
+            String bob = "bob-" + UUID.randomUUID();
+            Frames aliceFrames = new Frames();
+            Frames bobFrames = new Frames();
+            WebSocket aliceSocket = connect(fabric.token(UserId.of(alice), Duration.ofMinutes(5)), aliceFrames);
+            WebSocket bobSocket = connect(fabric.token(UserId.of(bob), Duration.ofMinutes(5)), bobFrames);
+            try {
+                for (Frames frames : java.util.List.of(aliceFrames, bobFrames)) {
+                    assertThat(frames.next().path("type").asText()).isEqualTo("welcome");
+                }
+                String subscribe = "{\"type\":\"subscribe\",\"channel\":\"" + channel + "\"}";
+                aliceSocket.sendText(subscribe, true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                bobSocket.sendText(subscribe, true).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(aliceFrames.next().path("type").asText()).isEqualTo("subscribed");
+                assertThat(bobFrames.next().path("type").asText()).isEqualTo("subscribed");
+
+                JsonNode both = channelPresence(channel, "");
+                assertThat(both.path("members")).extracting(m -> m.path("user").asText())
+                        .containsExactlyInAnyOrder(alice, bob);
+                assertThat(both.path("truncated").asBoolean()).isFalse();
+                JsonNode capped = channelPresence(channel, "?limit=1");
+                assertThat(capped.path("members")).hasSize(1);
+                assertThat(capped.path("truncated").asBoolean()).isTrue();
+                assertThat(presenceCommand("--channel", channel, "--limit", "1")).startsWith(channel + ": 1+ user(s)");
+                assertThat(Json.MAPPER.readTree(presenceCommand("--json", "--channel", channel))).isEqualTo(both);
+
+                bobSocket.sendText("{\"type\":\"unsubscribe\",\"channel\":\"" + channel + "\"}", true)
+                        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(
+                        channelPresence(channel, "").path("members")).extracting(m -> m.path("user").asText())
+                        .containsExactly(alice));
+                aliceSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(
+                        channelPresence(channel, "").path("members")).isEmpty());
+            } finally {
+                aliceSocket.abort();
+                bobSocket.abort();
+            }
+        }
+
+        private static JsonNode channelPresence(String channel, String query) throws Exception {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(fabric.apiUri()
+                    + "/v1/channels/" + channel + "/presence" + query))
+                    .header("Authorization", "Bearer " + ApiKeys.DEV_ONLY_KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return Json.MAPPER.readTree(response.body());
         }
 
         private static String presenceCommand(String... args) {

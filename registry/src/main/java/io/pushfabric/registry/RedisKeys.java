@@ -14,6 +14,7 @@ import java.util.Objects;
  * &lt;p&gt;node-routes:{&lt;node&gt;}  set    "&lt;sessionId&gt;|&lt;user&gt;"              no TTL (index for drain/janitor)
  * &lt;p&gt;channel:{#&lt;channel&gt;}    hash   nodeId -&gt; registration token       no TTL (janitor cleans)
  * &lt;p&gt;node-channels:{&lt;node&gt;} set "&lt;token&gt;|&lt;channel&gt;"             no TTL (index for the janitor)
+ * &lt;p&gt;channel-members:{#&lt;channel&gt;} hash "&lt;node&gt;|&lt;user&gt;" -&gt; sessions  no TTL (janitor cleans)
  * &lt;p&gt;lease:{&lt;node&gt;}        string NodeInfo JSON                        PX = heartbeat TTL
  * &lt;p&gt;nodes                 hash   nodeId -&gt; NodeInfo JSON                no TTL (until forget)
  * &lt;p&gt;presence:{&lt;user&gt;}     hash   state, version, at, sessions      TTL 1 day once offline
@@ -69,6 +70,11 @@ public final class RedisKeys {
     /** Hash of the nodes holding subscribers of one channel: field node id, value registration token. */
     public String channel(ChannelName channel) {
         return prefix + "channel:{" + channel.routingKey() + "}";
+    }
+
+    /** Hash of who is in one channel: field {@code "<node>|<user>"}, value sessions; the channel's slot. */
+    public String channelMembers(ChannelName channel) {
+        return prefix + "channel-members:{" + channel.routingKey() + "}";
     }
 
     /** Set of {@code "<token>|<channel>"}: the channel routes a node registered (may hold stale members). */

@@ -14,6 +14,7 @@ public final class RedisRegistries implements AutoCloseable {
     private final ClusterLock lock;
     private final PresenceRegistry presence;
     private final ChannelRegistry channels;
+    private final ChannelMembers channelMembers;
 
     RedisRegistries(RedissonClient redisson, RedisKeys keys) {
         this(redisson, keys, ReplicaSync.NONE);
@@ -27,6 +28,7 @@ public final class RedisRegistries implements AutoCloseable {
         this.lock = RedisFailures.translating(ClusterLock.class, new RedisClusterLock(redisson, keys));
         this.presence = RedisFailures.translating(PresenceRegistry.class, new RedisPresenceRegistry(redisson, keys));
         this.channels = RedisFailures.translating(ChannelRegistry.class, new RedisChannelRegistry(redisson, keys, replicaSync));
+        this.channelMembers = RedisFailures.translating(ChannelMembers.class, new RedisChannelMembers(redisson, keys));
     }
 
     public static RedisRegistries connect(RedisSettings settings) {
@@ -48,6 +50,10 @@ public final class RedisRegistries implements AutoCloseable {
 
     public ChannelRegistry channels() {
         return channels;
+    }
+
+    public ChannelMembers channelMembers() {
+        return channelMembers;
     }
 
     public ClusterLock lock() {

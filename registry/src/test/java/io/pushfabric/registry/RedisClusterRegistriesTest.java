@@ -122,6 +122,15 @@ class RedisClusterRegistriesTest {
     }
 
     @Nested
+    @Order(3)
+    class ChannelMembersInCluster extends ChannelMembersContract {
+        @Override
+        protected ChannelMembers newMembers() {
+            return new RedisChannelMembers(redisson, freshKeys("cluster-members"));
+        }
+    }
+
+    @Nested
     @Order(4)
     class Failover {
         @Test

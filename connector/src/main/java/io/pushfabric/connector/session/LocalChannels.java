@@ -3,6 +3,7 @@ package io.pushfabric.connector.session;
 import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.Delivery;
 import io.pushfabric.contracts.NodeId;
+import io.pushfabric.registry.ChannelMembers;
 import io.pushfabric.registry.ChannelRegistry;
 import io.pushfabric.registry.ChannelRoute;
 import java.util.Set;
@@ -17,11 +18,13 @@ import org.slf4j.LoggerFactory;
  * subscriber of a channel registers the route (with a fresh token), the last one to leave removes it by
  * compare-and-delete. Joins and leaves of one channel are serialized, so the route and the local members never
  * disagree for long: a route exists while the node has members, and a leave never removes a newer join's route.
+ * Each join and leave also counts the session's user in or out of the channel's members (channel presence).
  */
 public final class LocalChannels {
     private static final Logger LOG = LoggerFactory.getLogger(LocalChannels.class);
 
     private final ChannelRegistry registry;
+    private final ChannelMembers memberRegistry;
     private final NodeId node;
     private final int maxSubscribers;
     private final ConcurrentHashMap<ChannelName, Members> byChannel = new ConcurrentHashMap<>();
@@ -32,8 +35,9 @@ public final class LocalChannels {
         boolean gone;
     }
 
-    public LocalChannels(ChannelRegistry registry, NodeId node, int maxSubscribers) {
+    public LocalChannels(ChannelRegistry registry, ChannelMembers memberRegistry, NodeId node, int maxSubscribers) {
         this.registry = registry;
+        this.memberRegistry = memberRegistry;
         this.node = node;
         this.maxSubscribers = maxSubscribers;
     }
@@ -43,7 +47,7 @@ public final class LocalChannels {
      * channel's first member here.
      *
      * @return null when joined, or {@link ChannelRefusal#CHANNEL_FULL}
-     * @throws RuntimeException when the route could not be registered (nothing was added then)
+     * @throws RuntimeException when the route or the member could not be registered (nothing was added then)
      */
     ChannelRefusal join(ChannelName channel, ClientSession session) {
         while (true) {
@@ -69,6 +73,12 @@ public final class LocalChannels {
                     }
                     members.token = token;
                 }
+                try {
+                    memberRegistry.join(channel, node, session.user());
+                } catch (RuntimeException e) {
+                    dropIfEmpty(channel, members);
+                    throw e;
+                }
                 members.sessions.add(session);
                 return null;
             }
@@ -83,6 +93,12 @@ public final class LocalChannels {
         }
         synchronized (members) {
             if (members.sessions.remove(session)) {
+                try {
+                    memberRegistry.leave(channel, node, session.user());
+                } catch (RuntimeException e) {
+                    // Soft state: this session stays counted while the node lives; readers skip dead nodes.
+                    LOG.warn("Could not count {} out of channel {}: {}", session.user(), channel, e.toString());
+                }
                 dropIfEmpty(channel, members);
             }
         }

@@ -16,6 +16,7 @@ import io.pushfabric.contracts.frames.FrameCodec;
 import io.pushfabric.contracts.frames.ServerFrame;
 import io.pushfabric.registry.ChannelRegistry;
 import io.pushfabric.registry.ChannelRoute;
+import io.pushfabric.registry.InMemoryChannelMembers;
 import io.pushfabric.registry.InMemoryChannelRegistry;
 import io.pushfabric.registry.TransientRegistryException;
 import java.time.Duration;
@@ -39,11 +40,12 @@ class ChannelSubscriptionsTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final SessionMetrics sessionMetrics = Sessions.metrics(meters);
     private final InMemoryChannelRegistry registry = new InMemoryChannelRegistry();
+    private final InMemoryChannelMembers members = new InMemoryChannelMembers();
     private LocalChannels local;
 
     private ChannelSubscriptions subscriptions(ChannelRegistry channels, ReplaySource replay, int maxPerSession,
                                                int maxPerNode) {
-        local = new LocalChannels(channels, NODE, maxPerNode);
+        local = new LocalChannels(channels, members, NODE, maxPerNode);
         return new ChannelSubscriptions(NODE, local, FakeMarkerLog.at(new MessagePosition(PARTITION, MARKER_OFFSET)),
                 replay, TOPIC, new ChannelSettings(Map.of(), maxPerSession, maxPerNode), SESSION_SETTINGS,
                 new ChannelMetrics(meters, () -> 0, () -> 0), CLOCK, Runnable::run);
@@ -244,6 +246,23 @@ class ChannelSubscriptionsTest {
 
         assertThat(registry.nodesOf(List.of(LOBBY))).containsEntry(LOBBY, Set.of());
         assertThat(local.channelCount()).isZero();
+    }
+
+    @Test
+    void membersFollowSubscribeUnsubscribeAndClose() {
+        ChannelSubscriptions subs = subscriptions(FakeReplaySource.complete());
+        ClientSession first = started(new RecordingSink());
+        ClientSession second = started(new RecordingSink());
+        subs.subscribe(first, LOBBY, null).join();
+        subs.subscribe(second, LOBBY, null).join();
+        assertThat(members.membersOf(LOBBY, Set.of(NODE), 10).sessions()).isEqualTo(Map.of(ALICE, 2));
+
+        subs.unsubscribe(first, LOBBY, null);
+        assertThat(members.membersOf(LOBBY, Set.of(NODE), 10).sessions()).isEqualTo(Map.of(ALICE, 1));
+
+        second.markClosed();
+        subs.closed(second);
+        assertThat(members.membersOf(LOBBY, Set.of(NODE), 10).sessions()).isEmpty();
     }
 
     @Test

@@ -2,9 +2,11 @@ package io.pushfabric.dispatcher.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.PushRequest;
 import io.pushfabric.contracts.UserId;
+import io.pushfabric.dispatcher.presence.ChannelPresenceQuery;
 import io.pushfabric.dispatcher.presence.PresenceQuery;
 import io.pushfabric.dispatcher.presence.UserPresence;
 import io.pushfabric.registry.TransientRegistryException;
@@ -19,6 +21,8 @@ final class ApiRoutes {
     static final String PUBLISH = "/v1/publish";
     static final String PUBLISH_BATCH = "/v1/publish/batch";
     static final String PRESENCE = "/v1/presence/";
+    static final String CHANNELS = "/v1/channels/";
+    static final String CHANNEL_PRESENCE = "/presence";
     /** How soon to try again after Kafka or Redis could not answer. */
     private static final Duration UNAVAILABLE_RETRY = Duration.ofSeconds(1);
 
@@ -32,15 +36,19 @@ final class ApiRoutes {
     private final PublishBody parser;
     private final PublishEndpoint publisher;
     private final PresenceQuery presence;
+    private final ChannelPresenceQuery channelPresence;
+    private final ChannelPresenceLimit channelLimit;
     private final ApiMetrics metrics;
 
     ApiRoutes(ApiAuth auth, KeyRateLimits rates, PublishBody parser, PublishEndpoint publisher, PresenceQuery presence,
-              ApiMetrics metrics) {
+              ChannelPresenceQuery channelPresence, ChannelPresenceLimit channelLimit, ApiMetrics metrics) {
         this.auth = auth;
         this.rates = rates;
         this.parser = parser;
         this.publisher = publisher;
         this.presence = presence;
+        this.channelPresence = channelPresence;
+        this.channelLimit = channelLimit;
         this.metrics = metrics;
     }
 
@@ -49,11 +57,16 @@ final class ApiRoutes {
         return switch (path) {
             case PUBLISH -> "publish";
             case PUBLISH_BATCH -> "publish_batch";
-            default -> path.startsWith(PRESENCE) ? "presence" : "other";
+            default -> path.startsWith(PRESENCE) ? "presence"
+                    : path.startsWith(CHANNELS) && path.endsWith(CHANNEL_PRESENCE)
+                            && path.length() > CHANNELS.length() + CHANNEL_PRESENCE.length() ? "channel_presence"
+                    : "other";
         };
     }
 
-    ApiReply handle(String method, String path, String authorization, Body body) throws InterruptedException {
+    /** @param query the raw query string, or null */
+    ApiReply handle(String method, String path, String query, String authorization, Body body)
+            throws InterruptedException {
         try {
             String endpoint = endpointOf(path);
             return switch (endpoint) {
@@ -65,8 +78,14 @@ final class ApiRoutes {
                     expect("GET", method);
                     yield presence(authorization, path.substring(PRESENCE.length()));
                 }
+                case "channel_presence" -> {
+                    expect("GET", method);
+                    yield channelPresence(authorization,
+                            path.substring(CHANNELS.length(), path.length() - CHANNEL_PRESENCE.length()), query);
+                }
                 default -> throw ApiProblem.of(404, "not_found", "no endpoint " + path
-                        + " (see docs/http-api.md: /v1/publish, /v1/publish/batch, /v1/presence/{user})");
+                        + " (see docs/http-api.md: /v1/publish, /v1/publish/batch, /v1/presence/{user},"
+                        + " /v1/channels/{channel}/presence)");
             };
         } catch (ApiProblem problem) {
             return ApiReply.of(problem);
@@ -138,13 +157,35 @@ final class ApiRoutes {
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest("BAD_USER", e.getMessage());
         }
-        UserPresence found;
+        UserPresence found = fromRegistry(() -> presence.of(user));
+        return ApiReply.ok(found.toJson());
+    }
+
+    /** A registry read; Redis not answering is a 503. */
+    private static <T> T fromRegistry(java.util.function.Supplier<T> read) throws ApiProblem {
         try {
-            found = presence.of(user);
+            return read.get();
         } catch (TransientRegistryException e) {
             throw ApiProblem.unavailable("the registry (Redis) did not answer: " + e.getMessage(), UNAVAILABLE_RETRY);
         }
-        return ApiReply.ok(found.toJson());
+    }
+
+    private ApiReply channelPresence(String authorization, String rawChannel, String query) throws ApiProblem {
+        ApiKey key = auth.check(authorization, ApiScope.PRESENCE);
+        take(key, 1);
+        ChannelName channel;
+        int limit;
+        try {
+            channel = ChannelName.of(rawChannel);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("BAD_CHANNEL", e.getMessage());
+        }
+        try {
+            limit = channelLimit.parse(query);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("BAD_LIMIT", e.getMessage());
+        }
+        return ApiReply.ok(fromRegistry(() -> channelPresence.of(channel, limit)).toJson());
     }
 
     private void take(ApiKey key, int tokens) throws ApiProblem {

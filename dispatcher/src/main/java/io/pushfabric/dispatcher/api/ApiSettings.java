@@ -23,14 +23,18 @@ import java.util.Optional;
  * @param publishTimeout   {@code PUSH_API_PUBLISH_TIMEOUT_MS} (default 5000): how long a publish waits for Kafka's
  *                         acknowledgement before it is answered 503
  * @param threads          {@code PUSH_API_THREADS} (default 16): requests served at once
+ * @param channelPresence  {@code PUSH_API_CHANNEL_PRESENCE_LIMIT} (default 100): users a channel presence answer
+ *                         lists without {@code ?limit}; {@code PUSH_API_CHANNEL_PRESENCE_MAX_LIMIT} (default 1000):
+ *                         the largest {@code ?limit} accepted
  */
 public record ApiSettings(String host, int port, ApiKeys keys, int maxBodyBytes, int maxBatch, int ratePerSecond,
-                          int burst, Duration publishTimeout, int threads) {
+                          int burst, Duration publishTimeout, int threads, ChannelPresenceLimit channelPresence) {
 
     public ApiSettings {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(publishTimeout, "publishTimeout");
+        Objects.requireNonNull(channelPresence, "channelPresence");
         if (burst < maxBatch) {
             throw new ConfigException("PUSH_API_RATE_BURST=" + burst + " must be at least PUSH_API_MAX_BATCH="
                     + maxBatch + ", or a full batch could never pass");
@@ -57,6 +61,12 @@ public record ApiSettings(String host, int port, ApiKeys keys, int maxBodyBytes,
         } catch (IllegalArgumentException e) {
             throw new ConfigException("PUSH_API_KEYS: " + e.getMessage());
         }
+        int maxLimit = env.integer("PUSH_API_CHANNEL_PRESENCE_MAX_LIMIT", 1_000, 1, 100_000);
+        int defaultLimit = env.integer("PUSH_API_CHANNEL_PRESENCE_LIMIT", Math.min(100, maxLimit), 1, 100_000);
+        if (defaultLimit > maxLimit) {
+            throw new ConfigException("PUSH_API_CHANNEL_PRESENCE_LIMIT=" + defaultLimit
+                    + " must not exceed PUSH_API_CHANNEL_PRESENCE_MAX_LIMIT=" + maxLimit);
+        }
         return Optional.of(new ApiSettings(
                 env.string("PUSH_API_HOST", "0.0.0.0"),
                 env.integer("PUSH_API_PORT", 0, 0, 65_535),
@@ -66,13 +76,15 @@ public record ApiSettings(String host, int port, ApiKeys keys, int maxBodyBytes,
                 env.integer("PUSH_API_RATE_PER_SECOND", 1_000, 1, 10_000_000),
                 env.integer("PUSH_API_RATE_BURST", 2_000, 1, 10_000_000),
                 env.millis("PUSH_API_PUBLISH_TIMEOUT_MS", Duration.ofSeconds(5), Duration.ofMillis(100)),
-                env.integer("PUSH_API_THREADS", 16, 1, 1_000)));
+                env.integer("PUSH_API_THREADS", 16, 1, 1_000),
+                new ChannelPresenceLimit(defaultLimit, maxLimit)));
     }
 
     /** One line for the start-up log: key names and scopes, never hashes. */
     public String describe() {
         return "api=" + host + ":" + port + " keys=" + keys + " maxBodyBytes=" + maxBodyBytes + " maxBatch=" + maxBatch
                 + " rate=" + ratePerSecond + "/s burst=" + burst + " publishTimeout=" + publishTimeout
-                + " threads=" + threads;
+                + " threads=" + threads + " channelPresenceLimit=" + channelPresence.defaultLimit() + "/"
+                + channelPresence.max();
     }
 }

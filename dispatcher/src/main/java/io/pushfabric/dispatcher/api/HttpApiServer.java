@@ -61,7 +61,7 @@ final class HttpApiServer implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         ApiReply reply;
         try {
-            reply = routes.handle(exchange.getRequestMethod(), path,
+            reply = routes.handle(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
                     exchange.getRequestHeaders().getFirst("Authorization"), () -> readBody(exchange));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

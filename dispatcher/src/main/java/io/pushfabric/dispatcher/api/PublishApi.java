@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.pushfabric.contracts.PushRequestCodec;
 import io.pushfabric.contracts.config.KafkaSettings;
+import io.pushfabric.dispatcher.presence.ChannelPresenceQuery;
 import io.pushfabric.dispatcher.presence.PresenceQuery;
+import io.pushfabric.registry.ChannelMembers;
 import io.pushfabric.registry.NodeRegistry;
 import io.pushfabric.registry.RouteRegistry;
 import java.time.Clock;
@@ -14,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running HTTP API (docs/http-api.md): {@code POST /v1/publish}, {@code POST /v1/publish/batch},
- * {@code GET /v1/presence/{user}}, with its own Kafka producer. Closing stops the listener, then the producer.
+ * {@code GET /v1/presence/{user}}, {@code GET /v1/channels/{channel}/presence}, with its own Kafka producer. Closing stops the listener, then the producer.
  */
 public final class PublishApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PublishApi.class);
@@ -34,7 +36,8 @@ public final class PublishApi implements AutoCloseable {
      *                        exactly what the dispatcher will
      */
     public static PublishApi start(ApiSettings settings, KafkaSettings kafka, int maxPayloadBytes, RouteRegistry routes,
-                                   NodeRegistry nodes, MeterRegistry meters, Clock clock) {
+                                   NodeRegistry nodes, ChannelMembers channelMembers, MeterRegistry meters,
+                                   Clock clock) {
         LOG.info("Starting the HTTP API: {}", settings.describe());
         PushRequestCodec codec = new PushRequestCodec(maxPayloadBytes);
         KafkaRequestPublisher publisher = new KafkaRequestPublisher(kafka, codec, settings.publishTimeout(),
@@ -47,7 +50,8 @@ public final class PublishApi implements AutoCloseable {
                     new KeyRateLimits(settings.keys(), settings.ratePerSecond(), settings.burst(), clock),
                     new PublishBody(codec, settings.maxBatch()),
                     new PublishEndpoint(publisher, settings.publishTimeout(), clock),
-                    new PresenceQuery(routes, nodes), metrics);
+                    new PresenceQuery(routes, nodes), new ChannelPresenceQuery(channelMembers, nodes),
+                    settings.channelPresence(), metrics);
             HttpApiServer server = new HttpApiServer(settings.host(), settings.port(), settings.threads(),
                     settings.maxBodyBytes(), apiRoutes, metrics);
             server.start();

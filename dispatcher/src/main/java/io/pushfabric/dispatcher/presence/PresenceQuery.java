@@ -13,9 +13,7 @@ import java.util.Set;
  * Answers "is this user online, where, with how many sessions" from the registry: two reads (the user's
  * routes, the live nodes), no cache, so the answer is as fresh as Redis. A route on a node whose lease has
  * lapsed does not count: that node is dead for routing and the janitor will remove what it left.
- *
- * <p>Channel presence (who is in a channel) will be a second query beside this one, with a cap on the
- * answer; it needs a channel → sessions index that the registry does not have yet.
+ * Channel presence is {@link ChannelPresenceQuery}.
  */
 public final class PresenceQuery {
     private final RouteRegistry routes;

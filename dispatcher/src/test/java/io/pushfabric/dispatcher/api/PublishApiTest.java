@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushfabric.client.KeyPartitions;
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.PushRequest;
@@ -83,18 +84,19 @@ class PublishApiTest {
                 + ApiKeys.entry("batch", Set.of(ApiScope.PUBLISH), BATCH_503);
         api = PublishApi.start(settings(keys, 1_000, 1_000, 5, Duration.ofSeconds(10)),
                 new KafkaSettings(TestInfra.kafkaBootstrap(), topics, Map.of()), MAX_PAYLOAD, redis.routes(),
-                redis.nodes(), meters, Clock.systemUTC());
+                redis.nodes(), redis.channelMembers(), meters, Clock.systemUTC());
         // Its own instance: a topic that does not exist (the broker creates none), a short publish timeout, and a
         // rate of 1/s with a burst of 2 on a clock that never moves, so nothing refills during the test.
         Clock frozen = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
         tight = PublishApi.start(settings(keys, 1, 2, 2, Duration.ofMillis(1_500)),
                 new KafkaSettings(TestInfra.kafkaBootstrap(), Topics.withBase(TestInfra.uniqueName("missing")), Map.of()),
-                MAX_PAYLOAD, redis.routes(), redis.nodes(), new SimpleMeterRegistry(), frozen);
+                MAX_PAYLOAD, redis.routes(), redis.nodes(), redis.channelMembers(), new SimpleMeterRegistry(), frozen);
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     private static ApiSettings settings(String keys, int rate, int burst, int maxBatch, Duration timeout) {
-        return new ApiSettings("127.0.0.1", 0, ApiKeys.parse(keys, false), 4096, maxBatch, rate, burst, timeout, 4);
+        return new ApiSettings("127.0.0.1", 0, ApiKeys.parse(keys, false), 4096, maxBatch, rate, burst, timeout, 4,
+                new ChannelPresenceLimit(2, 3));
     }
 
     @AfterAll
@@ -285,6 +287,36 @@ class PublishApiTest {
                     "{\"user\":\"" + user + "\",\"online\":false,\"sessions\":0,\"nodes\":[]}"));
             assertThat(after).isEqualTo(Json.MAPPER.readTree("{\"user\":\"" + user + "\",\"online\":true,\"sessions\":2,"
                     + "\"nodes\":[{\"node\":\"" + live.value() + "\",\"sessions\":2}]}"));
+        }
+
+        /** Limits here: 2 by default, at most 3 ({@link #settings}). */
+        @Test
+        void channelPresenceListsTheMembersOnLiveNodesUpToTheLimit() throws Exception {
+            ChannelName channel = ChannelName.of("dm:" + TestInfra.uniqueName("talk") + "#alice,bob");
+            String path = "/v1/channels/" + channel.value().replace("#", "%23") + "/presence";
+            NodeId live = NodeId.of(TestInfra.uniqueName("node"));
+            new NodeLeases(redis.nodes()).beat(new NodeInfo(live, "h:1", 1L, 2, 1L), Duration.ofMinutes(1));
+            assertThat(json(get(api, path, WATCHER))).isEqualTo(Json.MAPPER.readTree("{\"channel\":\"" + channel.value()
+                    + "\",\"members\":[],\"truncated\":false,\"limit\":2}"));
+
+            redis.channelMembers().join(channel, live, UserId.of("alice"));
+            redis.channelMembers().join(channel, live, UserId.of("alice"));
+            redis.channelMembers().join(channel, live, UserId.of("bob"));
+            redis.channelMembers().join(channel, NodeId.of(TestInfra.uniqueName("dead")), UserId.of("carol"));
+            redis.channelMembers().join(channel, live, UserId.of("dave"));
+
+            assertThat(json(get(api, path + "?limit=3", WATCHER))).isEqualTo(Json.MAPPER.readTree("{\"channel\":\""
+                    + channel.value() + "\",\"members\":[{\"user\":\"alice\",\"sessions\":2},"
+                    + "{\"user\":\"bob\",\"sessions\":1},{\"user\":\"dave\",\"sessions\":1}],"
+                    + "\"truncated\":false,\"limit\":3}"));
+            JsonNode capped = json(get(api, path, WATCHER));
+            assertThat(capped.path("members")).hasSize(2);
+            assertThat(capped.path("truncated").asBoolean()).isTrue();
+
+            assertProblem(get(api, path + "?limit=4", WATCHER), 400, "bad_request", "BAD_LIMIT");
+            assertProblem(get(api, path + "?limit=0", WATCHER), 400, "bad_request", "BAD_LIMIT");
+            assertProblem(get(api, "/v1/channels/%23x/presence", WATCHER), 400, "bad_request", "BAD_CHANNEL");
+            assertProblem(get(api, path, SINGLE_503), 403, "forbidden", null);
         }
     }
 

@@ -6,6 +6,7 @@ import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.registry.ChannelRoute;
+import io.pushfabric.registry.InMemoryChannelMembers;
 import io.pushfabric.registry.ClusterLock;
 import io.pushfabric.registry.InMemoryChannelRegistry;
 import io.pushfabric.registry.InMemoryNodeRegistry;
@@ -19,6 +20,7 @@ import io.pushfabric.registry.SessionRoute;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,10 +42,11 @@ class NodeJanitorTest {
     private final NodeLeases leases = new NodeLeases(nodes);
     private final InMemoryRouteRegistry routes = new InMemoryRouteRegistry();
     private final InMemoryChannelRegistry channels = new InMemoryChannelRegistry();
+    private final InMemoryChannelMembers members = new InMemoryChannelMembers();
     private final List<NodeId> deletedTopics = new ArrayList<>();
 
     private NodeJanitor janitor(Consumer<NodeId> whileDeletingTopic) {
-        return new NodeJanitor(nodes, routes, channels, NO_LOCK, node -> {
+        return new NodeJanitor(nodes, routes, channels, members, NO_LOCK, node -> {
             deletedTopics.add(node);
             whileDeletingTopic.accept(node);
         }, GRACE, clock);
@@ -58,10 +61,12 @@ class NodeJanitorTest {
         heartbeat(A, 1);
         routes.register(new SessionRoute(UserId.of("alice"), "s1", A));
         channels.register(new ChannelRoute(ChannelName.of("chat:lobby"), A, "t1"));
+        members.join(ChannelName.of("chat:lobby"), A, UserId.of("alice"));
         clock.advance(GRACE.plus(LEASE).plusSeconds(1));
         heartbeat(B, 1);
         routes.register(new SessionRoute(UserId.of("bob"), "s2", B));
         channels.register(new ChannelRoute(ChannelName.of("chat:lobby"), B, "t2"));
+        members.join(ChannelName.of("chat:lobby"), B, UserId.of("bob"));
     }
 
     @Test
@@ -73,6 +78,8 @@ class NodeJanitorTest {
         assertThat(routes.routesOn(B)).hasSize(1);
         assertThat(channels.routesOn(A)).isEmpty();
         assertThat(channels.routesOn(B)).hasSize(1);
+        assertThat(members.membersOf(ChannelName.of("chat:lobby"), Set.of(A, B), 10).sessions())
+                .as("only the dead node's members are gone").isEqualTo(Map.of(UserId.of("bob"), 1));
         assertThat(nodes.knownNodes()).extracting(NodeInfo::id).containsExactly(B);
     }
 
@@ -90,7 +97,7 @@ class NodeJanitorTest {
     @Test
     void nodeThatHeartbeatsAfterTheJanitorReadItIsKeptWhole() {
         NodeRegistry racing = new RacingRegistry(nodes, () -> heartbeat(A, 2));
-        NodeJanitor janitor = new NodeJanitor(racing, routes, channels, NO_LOCK, deletedTopics::add, GRACE, clock);
+        NodeJanitor janitor = new NodeJanitor(racing, routes, channels, members, NO_LOCK, deletedTopics::add, GRACE, clock);
 
         assertThat(janitor.sweep()).isZero();
 

@@ -3,6 +3,7 @@ package io.pushfabric.launcher.front;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.PushRequest;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /api/token?user=alice[&ttl=<seconds>]} → {@code {"user":"alice","token":"<JWT>","expiresInSeconds":3600}}
  *       ({@code ttl} from 5 s up to the default validity)</li>
- *   <li>{@code POST /api/publish} with {@code {"user":"alice","payload":{...}}} or
- *       {@code {"broadcast":true,"payload":{...}}}, optional {@code "messageId"} and {@code "ttlMs"}
+ *   <li>{@code POST /api/publish} with {@code {"user":"alice","payload":{...}}},
+ *       {@code {"channel":"chat:lobby","payload":{...}}} or {@code {"broadcast":true,"payload":{...}}},
+ *       optional {@code "messageId"} and {@code "ttlMs"}
  *       → {@code {"id":"3-120","partition":3,"offset":120}} once Kafka has the message</li>
  * </ul>
  * Errors are {@code {"error":"..."}} with 400 (bad input), 413 (body too large), 502 (Kafka refused) or
@@ -122,7 +124,8 @@ public final class FrontApi {
         try {
             MessagePosition position = publisher.publish(request)
                     .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.debug("Published {} for {}", position, request.isBroadcast() ? "everyone" : request.user());
+            LOG.debug("Published {} for {}", position, request.isBroadcast() ? "everyone"
+                    : request.isChannel() ? request.channel() : request.user());
             json(exchange, StatusCodes.OK, Json.MAPPER.createObjectNode()
                     .put("id", position.id())
                     .put("partition", position.partition())
@@ -153,8 +156,8 @@ public final class FrontApi {
             throw new IllegalArgumentException("body could not be read: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("body must be a JSON object: {\"user\":\"alice\",\"payload\":{...}}"
-                    + " or {\"broadcast\":true,\"payload\":{...}}");
+            throw new IllegalArgumentException("body must be a JSON object: {\"user\":\"alice\",\"payload\":{...}},"
+                    + " {\"channel\":\"chat:lobby\",\"payload\":{...}} or {\"broadcast\":true,\"payload\":{...}}");
         }
         JsonNode payload = root.get("payload");
         if (payload == null) {
@@ -162,10 +165,19 @@ public final class FrontApi {
         }
         boolean broadcast = root.path("broadcast").asBoolean(false);
         String user = root.hasNonNull("user") ? root.get("user").asText().trim() : "";
-        if (broadcast == !user.isEmpty()) {
-            throw new IllegalArgumentException("give either \"user\" or \"broadcast\": true");
+        String channel = root.hasNonNull("channel") ? root.get("channel").asText().trim() : "";
+        int targets = (broadcast ? 1 : 0) + (user.isEmpty() ? 0 : 1) + (channel.isEmpty() ? 0 : 1);
+        if (targets != 1) {
+            throw new IllegalArgumentException("give exactly one of \"user\", \"channel\" or \"broadcast\": true");
         }
-        PushRequest request = broadcast ? PushRequest.broadcast(payload) : PushRequest.toUser(UserId.of(user), payload);
+        PushRequest request;
+        if (broadcast) {
+            request = PushRequest.broadcast(payload);
+        } else if (!channel.isEmpty()) {
+            request = PushRequest.toChannel(ChannelName.of(channel), payload);
+        } else {
+            request = PushRequest.toUser(UserId.of(user), payload);
+        }
         if (root.hasNonNull("messageId")) {
             request = request.withMessageId(root.get("messageId").asText());
         }
