@@ -72,8 +72,11 @@ public final class ChannelScenario implements Scenario {
         }
         long wanted = (long) live * settings.perClient();
         long confirmed = awaitSubscriptions(run, wanted, settings.connectTimeout());
-        run.detail("subscriptions", Map.of("wanted", wanted, "confirmed", confirmed,
-                "subscribersPerChannel", RunContext.round((double) wanted / settings.channels())));
+        Map<String, Object> subscriptions = new LinkedHashMap<>();
+        subscriptions.put("wanted", wanted);
+        subscriptions.put("confirmed", confirmed);
+        subscriptions.put("subscribersPerChannel", RunContext.round((double) wanted / settings.channels()));
+        run.detail("subscriptions", subscriptions);
         run.publishChannelPhase("warmup", "warm-up", settings.warmupRate(), settings.warmup(), Duration.ofSeconds(5));
         int measured = run.publishChannelPhase("channels", "channels " + (int) settings.rate() + " msg/s",
                 settings.rate(), settings.duration(), settings.drain());
