@@ -21,14 +21,17 @@ import io.pushfabric.connector.session.RequestsTopic;
 import io.pushfabric.connector.session.SessionDrain;
 import io.pushfabric.connector.session.SessionLifecycle;
 import io.pushfabric.connector.session.SessionMetrics;
+import io.pushfabric.connector.session.SessionReceipts;
 import io.pushfabric.connector.session.TokenExpiry;
 import io.pushfabric.contracts.AdminCommand;
 import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.PushRequestCodec;
+import io.pushfabric.client.KafkaReceiptSink;
 import io.pushfabric.client.TopicAdmin;
 import io.pushfabric.client.KeyPartitions;
 import io.pushfabric.registry.PresenceSchedulingRoutes;
+import io.pushfabric.contracts.receipts.ReceiptSink;
 import io.pushfabric.registry.RedisRegistries;
 import io.pushfabric.registry.RouteRegistry;
 import java.time.Clock;
@@ -36,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -104,6 +108,7 @@ public final class ConnectorApp implements AutoCloseable {
             String requests = config.kafka().topics().requests();
             String nodeTopic = config.kafka().topics().nodeTopic(node);
             RequestsTopic topic;
+            Optional<KafkaReceiptSink> receiptWriter;
             try (Admin admin = Admin.create(config.kafka().clientConfig(Map.of()))) {
                 TopicAdmin topics = new TopicAdmin(admin);
                 topics.ensure(requests, config.topicSettings().requestPartitions(), config.topicSettings().replication(),
@@ -112,7 +117,14 @@ public final class ConnectorApp implements AutoCloseable {
                 topics.ensure(config.kafka().topics().control(), 1, config.topicSettings().replication(), Map.of());
                 TopicDescription description = topics.describe(requests);
                 topic = new RequestsTopic(description.topicId().toString(), description.partitions().size());
+                receiptWriter = KafkaReceiptSink.startIfEnabled(config.receipts(), topics,
+                        config.kafka().clientConfig(Map.of()), topic.partitions(), config.topicSettings().replication(),
+                        "pushfabric-connector-receipts-" + node, meters);
             }
+            receiptWriter.ifPresent(closeables::push);
+            SessionReceipts receipts = new SessionReceipts(config.receipts().mode(),
+                    receiptWriter.<ReceiptSink>map(w -> w).orElse(ReceiptSink.NONE), node, clock,
+                    config.receipts().ackWindow());
             LOG.info("{} has id {} and {} partitions", requests, topic.topicId(), topic.partitions());
 
             RedisRegistries redis = RedisRegistries.connect(config.redis());
@@ -132,7 +144,7 @@ public final class ConnectorApp implements AutoCloseable {
             KafkaMarkerLog markers = new KafkaMarkerLog(producer, requests, node);
 
             NodeTopicConsumer nodeConsumer = new NodeTopicConsumer(consumer(config, "node-" + node), nodeTopic,
-                    sessions, channels, metrics, node, clock);
+                    sessions, channels, metrics, node, clock, receipts);
             nodeConsumer.seekToEnd();
             Thread consumerThread = thread("pf-node-consumer-" + node, nodeConsumer);
             closeables.push(() -> {
@@ -169,7 +181,7 @@ public final class ConnectorApp implements AutoCloseable {
                 sessionExecutor.awaitTermination(10, TimeUnit.SECONDS);
             });
             SessionLifecycle lifecycle = new SessionLifecycle(node, sessions, routes(config, redis, topic), markers, replay, topic,
-                    config.session(), metrics, clock, sessionExecutor);
+                    config.session(), metrics, clock, sessionExecutor, receipts);
 
             ChannelSubscriptions subscriptions = new ChannelSubscriptions(node, channels, markers, replay, topic,
                     config.channels(), config.session(),

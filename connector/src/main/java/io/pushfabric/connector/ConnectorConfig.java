@@ -12,6 +12,7 @@ import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.config.PresenceSettings;
 import io.pushfabric.contracts.config.Env;
 import io.pushfabric.contracts.config.KafkaSettings;
+import io.pushfabric.contracts.receipts.ReceiptSettings;
 import io.pushfabric.registry.RedisSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -29,12 +30,13 @@ import java.util.Optional;
  *                         check of its user (docs/protocol.md §7)
  * @param tls              {@code PUSH_TLS_CERT} / {@code PUSH_TLS_KEY}: {@code wss://} on the connector itself, or empty
  * @param channels         {@code PUSH_CHANNEL_NAMESPACES} and the channel limits
+ * @param receipts         {@code PUSH_RECEIPTS}, {@code PUSH_TOPIC_RECEIPTS}, ...: see {@link ReceiptSettings}
  */
 public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocketSettings webSocket,
                               KafkaSettings kafka, RedisSettings redis, AuthSettings auth, SessionSettings session,
                               ReplaySettings replay, DrainSettings drain, LeaseSettings lease,
                               TopicSettings topicSettings, LimitSettings limits, Optional<TlsSettings> tls,
-                              PresenceSettings presence, ChannelSettings channels) {
+                              PresenceSettings presence, ChannelSettings channels, ReceiptSettings receipts) {
 
     /**
      * @param ttl       {@code PUSH_LEASE_TTL_MS} (default 10000): a node silent this long is dead for routing
@@ -66,6 +68,7 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(presence, "presence");
         Objects.requireNonNull(channels, "channels");
+        Objects.requireNonNull(receipts, "receipts");
     }
 
     public static ConnectorConfig fromEnv(Map<String, String> vars) {
@@ -99,7 +102,8 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                 LimitSettings.fromEnv(env),
                 TlsSettings.fromEnv(env),
                 PresenceSettings.fromEnv(env),
-                ChannelSettings.fromEnv(env));
+                ChannelSettings.fromEnv(env),
+                ReceiptSettings.fromEnv(env));
     }
 
     private static String hostName() {
@@ -117,6 +121,6 @@ public record ConnectorConfig(NodeId nodeId, String advertisedAddress, WebSocket
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " " + redis.replicaSync()
                 + " " + auth + " " + session
                 + " " + replay + " " + drain + " " + lease + " " + limits
-                + " tls=" + tls.map(TlsSettings::certificate).orElse(null) + " " + presence + " " + channels;
+                + " tls=" + tls.map(TlsSettings::certificate).orElse(null) + " " + presence + " " + channels + " " + receipts;
     }
 }

@@ -54,7 +54,7 @@ public final class DeliveryCodec {
         }
         return new Delivery(position, new PushRequest(userId, payload,
                 textOrNull(root, "messageId"), longOrNull(root, "createdAt"), longOrNull(root, "expiresAt"),
-                channelName));
+                channelName, root.path("receipt").asBoolean(false)));
     }
 
     private static String textOrNull(JsonNode root, String field) {

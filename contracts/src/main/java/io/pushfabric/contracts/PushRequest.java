@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param createdAt optional creation time (epoch millis), used for latency metrics
  * @param expiresAt optional expiry (epoch millis); an expired message is neither delivered nor replayed
  * @param channel   the target channel, or null for a user or a broadcast
+ * @param receipt   the producer asks for receipts on {@code push-receipts} (docs/protocol.md, Receipts)
  */
 public record PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt,
-                          ChannelName channel) {
+                          ChannelName channel, boolean receipt) {
     public static final int VERSION = 1;
     public static final int MAX_MESSAGE_ID_LENGTH = 256;
 
@@ -35,9 +36,21 @@ public record PushRequest(UserId user, JsonNode payload, String messageId, Long 
         }
     }
 
-    /** A request to a user or a broadcast ({@code user} null). */
+    /** A request to a user or a broadcast ({@code user} null), without receipts. */
     public PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt) {
-        this(user, payload, messageId, createdAt, expiresAt, null);
+        this(user, payload, messageId, createdAt, expiresAt, null, false);
+    }
+
+    /** A request to a user, a channel or a broadcast, without receipts. */
+    public PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt,
+                       ChannelName channel) {
+        this(user, payload, messageId, createdAt, expiresAt, channel, false);
+    }
+
+    /** A request to a user or a broadcast ({@code user} null). */
+    public PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt,
+                       boolean receipt) {
+        this(user, payload, messageId, createdAt, expiresAt, null, receipt);
     }
 
     public static PushRequest toUser(UserId user, JsonNode payload) {
@@ -65,14 +78,19 @@ public record PushRequest(UserId user, JsonNode payload, String messageId, Long 
     }
 
     public PushRequest withMessageId(String id) {
-        return new PushRequest(user, payload, id, createdAt, expiresAt, channel);
+        return new PushRequest(user, payload, id, createdAt, expiresAt, channel, receipt);
     }
 
     public PushRequest withCreatedAt(long millis) {
-        return new PushRequest(user, payload, messageId, millis, expiresAt, channel);
+        return new PushRequest(user, payload, messageId, millis, expiresAt, channel, receipt);
     }
 
     public PushRequest withExpiresAt(long millis) {
-        return new PushRequest(user, payload, messageId, createdAt, millis, channel);
+        return new PushRequest(user, payload, messageId, createdAt, millis, channel, receipt);
+    }
+
+    /** The same request with receipts asked for (or not). */
+    public PushRequest withReceipt(boolean on) {
+        return new PushRequest(user, payload, messageId, createdAt, expiresAt, channel, on);
     }
 }

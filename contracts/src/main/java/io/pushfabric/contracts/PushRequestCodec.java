@@ -107,13 +107,14 @@ public final class PushRequestCodec {
         String messageId = optionalText(obj, "messageId");
         Long createdAt = optionalMillis(obj, "createdAt");
         Long expiresAt = optionalMillis(obj, "expiresAt");
+        boolean receipt = optionalFlag(obj, "receipt");
         int payloadBytes = serializedSize(payload);
         if (payloadBytes > maxPayloadBytes) {
             throw new InvalidPushRequestException(Reason.PAYLOAD_TOO_LARGE,
                     "payload of " + payloadBytes + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
         }
         try {
-            return new PushRequest(user, payload, messageId, createdAt, expiresAt, channel);
+            return new PushRequest(user, payload, messageId, createdAt, expiresAt, channel, receipt);
         } catch (IllegalArgumentException e) {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, e.getMessage());
         }
@@ -169,6 +170,17 @@ public final class PushRequestCodec {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field '" + field + "' must be a string");
         }
         return node.textValue();
+    }
+
+    private static boolean optionalFlag(ObjectNode obj, String field) throws InvalidPushRequestException {
+        JsonNode node = obj.get(field);
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field '" + field + "' must be a boolean");
+        }
+        return node.booleanValue();
     }
 
     private static Long optionalMillis(ObjectNode obj, String field) throws InvalidPushRequestException {

@@ -6,7 +6,7 @@ import java.io.IOException;
 /**
  * The fields that every JSON form of a push request shares — on {@code push-requests}, on node topics and
  * in push frames — written once, in one order: target, {@code messageId}, {@code createdAt},
- * {@code expiresAt}, {@code payload}.
+ * {@code expiresAt}, {@code receipt} (only when true), {@code payload}.
  */
 public final class PushRequestJson {
     private PushRequestJson() {
@@ -29,6 +29,9 @@ public final class PushRequestJson {
         }
         if (withExpiry && r.expiresAt() != null) {
             g.writeNumberField("expiresAt", r.expiresAt());
+        }
+        if (r.receipt()) {
+            g.writeBooleanField("receipt", true);
         }
         g.writeFieldName("payload");
         Json.MAPPER.writeTree(g, r.payload());

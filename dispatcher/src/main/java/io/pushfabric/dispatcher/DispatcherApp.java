@@ -2,7 +2,10 @@ package io.pushfabric.dispatcher;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushfabric.contracts.PushRequestCodec;
+import io.pushfabric.client.KafkaReceiptSink;
 import io.pushfabric.client.TopicAdmin;
+import io.pushfabric.contracts.receipts.ReceiptSink;
+import io.pushfabric.dispatcher.receipts.DispatchReceipts;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.dispatcher.janitor.NodeJanitor;
@@ -16,6 +19,7 @@ import io.pushfabric.registry.RedisRegistries;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,10 +56,12 @@ public final class DispatcherApp implements AutoCloseable {
     private final java.time.Duration stallLimit;
     /** Null when presence events are off. */
     private final PresencePublishing presence;
+    private final AutoCloseable receiptWriter;
 
     private DispatcherApp(RedisRegistries redis, KafkaProducer<String, byte[]> producer, PushRequestLoop loop,
                           Thread thread, DispatchMetrics metrics, Admin admin, ScheduledExecutorService scheduler,
-                          java.time.Duration stallLimit, PresencePublishing presence) {
+                          java.time.Duration stallLimit, PresencePublishing presence, AutoCloseable receiptWriter) {
+        this.receiptWriter = receiptWriter;
         this.redis = redis;
         this.producer = producer;
         this.loop = loop;
@@ -110,7 +116,13 @@ public final class DispatcherApp implements AutoCloseable {
             if (presence != null) {
                 opened.push(presence);
             }
-            return start(config, meters, clock, admin, redis, producer, consumer, presence);
+            Optional<KafkaReceiptSink> receipts = KafkaReceiptSink.startIfEnabled(config.receipts(), topics, base,
+                    config.topicSettings().requestPartitions(), config.topicSettings().replication(),
+                    "pushfabric-dispatcher-receipts-" + instance, meters);
+            receipts.ifPresent(opened::push);
+            return start(config, meters, clock, admin, redis, producer, consumer, presence, new DispatchReceipts(
+                    config.receipts().mode(), receipts.<ReceiptSink>map(r -> r).orElse(ReceiptSink.NONE), clock),
+                    receipts.<AutoCloseable>map(r -> r).orElse(() -> { }));
         } catch (RuntimeException e) {
             while (!opened.isEmpty()) {
                 try {
@@ -125,12 +137,13 @@ public final class DispatcherApp implements AutoCloseable {
 
     private static DispatcherApp start(DispatcherConfig config, MeterRegistry meters, Clock clock, Admin admin,
                                        RedisRegistries redis, KafkaProducer<String, byte[]> producer,
-                                       KafkaConsumer<String, byte[]> consumer, PresencePublishing presence) {
+                                       KafkaConsumer<String, byte[]> consumer, PresencePublishing presence,
+                                       DispatchReceipts receipts, AutoCloseable receiptWriter) {
         DispatchMetrics metrics = new DispatchMetrics(meters, clock);
         RouteResolver resolver = new RouteResolver(redis.routes(), redis.channels(), redis.nodes(), config.cache(), clock);
         BatchDispatcher dispatcher = new BatchDispatcher(new PushRequestCodec(config.maxPayloadBytes()), resolver,
                 redis.dedupe(), config.dedupeWindow(), redis.nodes(), metrics, clock, ACK_PATIENCE,
-                config.stallLimit());
+                config.stallLimit(), receipts);
         PushRequestLoop loop = new PushRequestLoop(consumer, config.kafka().topics(), dispatcher,
                 PushRequestLoop.sinks(producer, admin, config.kafka().topics(), MAX_REQUEST_BYTES, NODE_TOPICS_TTL),
                 resolver, metrics, clock, config.maxRetryBackoff(), config.stallLimit(),
@@ -148,7 +161,8 @@ public final class DispatcherApp implements AutoCloseable {
         });
         long every = config.janitor().interval().toMillis();
         scheduler.scheduleWithFixedDelay(janitor, every, every, TimeUnit.MILLISECONDS);
-        return new DispatcherApp(redis, producer, loop, thread, metrics, admin, scheduler, config.stallLimit(), presence);
+        return new DispatcherApp(redis, producer, loop, thread, metrics, admin, scheduler, config.stallLimit(), presence,
+                receiptWriter);
     }
 
     private static void deleteTopic(Admin admin, String topic) {
@@ -217,6 +231,11 @@ public final class DispatcherApp implements AutoCloseable {
         }
         if (presence != null) {
             presence.close(); // after the loop: its last revoke waits for presence events in flight
+        }
+        try {
+            receiptWriter.close(); // after the loop: the receipts of its last batch are queued
+        } catch (Exception e) {
+            LOG.warn("Closing the receipt writer failed: {}", e.toString());
         }
         // Every committed batch is acknowledged already; what may still be in flight goes to fenced nodes or
         // belongs to a batch that was not committed, which the partition's next owner sends again.

@@ -4,6 +4,7 @@ import io.pushfabric.contracts.PushRequestCodec;
 import io.pushfabric.contracts.config.Env;
 import io.pushfabric.contracts.config.KafkaSettings;
 import io.pushfabric.contracts.config.PresenceSettings;
+import io.pushfabric.contracts.receipts.ReceiptSettings;
 import io.pushfabric.dispatcher.routing.RouteResolver.CacheSettings;
 import io.pushfabric.registry.RedisSettings;
 import java.time.Duration;
@@ -18,11 +19,12 @@ import java.util.Objects;
  *                   partitions and publishes the transitions
  * @param stallLimit {@code PUSH_DISPATCH_STALL_LIMIT_MS} (default 30000): how long one batch may keep failing and
  *                   being retried before {@code /readyz} reports the dispatcher not ready
+ * @param receipts   {@code PUSH_RECEIPTS}, {@code PUSH_TOPIC_RECEIPTS}, ...: see {@link ReceiptSettings}
  */
 public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String groupId, TopicSettings topicSettings,
                                int maxPayloadBytes, Duration dedupeWindow, CacheSettings cache,
                                Duration maxRetryBackoff, int httpPort, JanitorSettings janitor,
-                               Duration stallLimit, PresenceSettings presence) {
+                               Duration stallLimit, PresenceSettings presence, ReceiptSettings receipts) {
 
     /**
      * @param interval {@code PUSH_JANITOR_INTERVAL_MS} (default 30000): how often one dispatcher looks for dead nodes
@@ -47,6 +49,7 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(stallLimit, "stallLimit");
         Objects.requireNonNull(presence, "presence");
+        Objects.requireNonNull(receipts, "receipts");
     }
 
     public static DispatcherConfig fromEnv(Map<String, String> vars) {
@@ -67,7 +70,8 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
                 new JanitorSettings(env.millis("PUSH_JANITOR_INTERVAL_MS", Duration.ofSeconds(30), Duration.ofMillis(100)),
                         env.millis("PUSH_JANITOR_GRACE_MS", Duration.ofMinutes(5), Duration.ZERO)),
                 env.millis("PUSH_DISPATCH_STALL_LIMIT_MS", Duration.ofSeconds(30), Duration.ofSeconds(1)),
-                PresenceSettings.fromEnv(env));
+                PresenceSettings.fromEnv(env),
+                ReceiptSettings.fromEnv(env));
     }
 
     /** One line for the start-up log, secrets hidden. */
@@ -75,6 +79,6 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
         return "kafka=" + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " group=" + groupId
                 + " maxPayloadBytes=" + maxPayloadBytes + " dedupeWindow=" + dedupeWindow + " cache=" + cache
-                + " httpPort=" + httpPort + " " + janitor + " stallLimit=" + stallLimit + " " + presence;
+                + " httpPort=" + httpPort + " " + janitor + " stallLimit=" + stallLimit + " " + presence + " " + receipts;
     }
 }

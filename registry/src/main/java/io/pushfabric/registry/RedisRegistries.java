@@ -26,7 +26,7 @@ public final class RedisRegistries implements AutoCloseable {
         this.dedupe = RedisFailures.translating(DedupeWindow.class, new RedisDedupeWindow(redisson, keys));
         this.lock = RedisFailures.translating(ClusterLock.class, new RedisClusterLock(redisson, keys));
         this.presence = RedisFailures.translating(PresenceRegistry.class, new RedisPresenceRegistry(redisson, keys));
-        this.channels = RedisFailures.translating(ChannelRegistry.class, new RedisChannelRegistry(redisson, keys));
+        this.channels = RedisFailures.translating(ChannelRegistry.class, new RedisChannelRegistry(redisson, keys, replicaSync));
     }
 
     public static RedisRegistries connect(RedisSettings settings) {

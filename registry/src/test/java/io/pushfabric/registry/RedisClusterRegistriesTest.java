@@ -3,6 +3,7 @@ package io.pushfabric.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.UserId;
@@ -170,35 +171,16 @@ class RedisClusterRegistriesTest {
         /**
          * Replication is asynchronous: a write the master acknowledged but its replica never got is gone after
          * the replica takes over. A route that {@code register} acknowledged must not be one of them, or its
-         * session stays open and never hears of its user again. Here the replica is frozen and cut off while
-         * the route is written, then the master dies.
+         * session stays open and never hears of its user again.
          */
         @Test
         void aRouteRegisteredWhileTheReplicaLagsIsEitherRefusedOrSurvivesTheFailover() {
             RedisKeys keys = freshKeys("cluster-lag");
             RedisRegistries registries = new RedisRegistries(redisson, keys, new ReplicaSync(1, Duration.ofMillis(300)));
             UserId victim = userWhoseMasterHasAReplica(keys, "victim-");
-            RedisServerProcess master = cluster.masterOf(keys.route(victim)).orElseThrow();
-            RedisServerProcess replica = cluster.replicaOf(master).orElseThrow();
-            SessionRoute route = new SessionRoute(victim, "s-lagging", NodeId.of("node-a"));
-            registries.routes().register(new SessionRoute(victim, "s-synced", NodeId.of("node-a")));
-            assertThat(master.command("WAIT", "1", "5000")).as("replicas that have the first route").isEqualTo("1");
-
-            replica.pause();
-            // The link breaks while the replica is frozen: nothing written from now on reaches it.
-            assertThat(master.command("CLIENT", "KILL", "TYPE", "slave")).isEqualTo("1");
-            boolean acknowledged;
-            try {
-                registries.routes().register(route);
-                acknowledged = true;
-            } catch (TransientRegistryException e) {
-                LOG.info("Register refused while the replica lags: {}", e.getMessage());
-                acknowledged = false;
-            } finally {
-                master.kill();
-                replica.resume();
-            }
-            cluster.awaitHealthy(Duration.ofSeconds(30));
+            boolean acknowledged = writeWhileTheReplicaLagsThenFailOver(keys.route(victim),
+                    () -> registries.routes().register(new SessionRoute(victim, "s-synced", NodeId.of("node-a"))),
+                    () -> registries.routes().register(new SessionRoute(victim, "s-lagging", NodeId.of("node-a"))));
 
             List<String> survived = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> registries.routes().sessionsOf(victim).stream().map(SessionRoute::sessionId).toList(),
@@ -207,6 +189,59 @@ class RedisClusterRegistriesTest {
             if (acknowledged) {
                 assertThat(survived).as("an acknowledged route after the failover").contains("s-lagging");
             }
+        }
+
+        /**
+         * The same for a node's channel route: lost after an acknowledgement, it would leave the node's
+         * subscribers of that channel open and silently without deliveries.
+         */
+        @Test
+        void aChannelRouteRegisteredWhileTheReplicaLagsIsEitherRefusedOrSurvivesTheFailover() {
+            RedisKeys keys = freshKeys("cluster-channel-lag");
+            RedisRegistries registries = new RedisRegistries(redisson, keys, new ReplicaSync(1, Duration.ofMillis(300)));
+            ChannelName channel = IntStream.range(0, 100).mapToObj(i -> ChannelName.of("room:" + i))
+                    .filter(c -> cluster.replicaOf(cluster.masterOf(keys.channel(c)).orElseThrow()).isPresent())
+                    .findFirst().orElseThrow();
+            boolean acknowledged = writeWhileTheReplicaLagsThenFailOver(keys.channel(channel),
+                    () -> registries.channels().register(new ChannelRoute(channel, NodeId.of("node-a"), "t-synced")),
+                    () -> registries.channels().register(new ChannelRoute(channel, NodeId.of("node-b"), "t-lagging")));
+
+            Set<NodeId> survived = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> registries.channels().nodesOf(List.of(channel)).get(channel), nodes -> true);
+            assertThat(survived).contains(NodeId.of("node-a"));
+            if (acknowledged) {
+                assertThat(survived).as("an acknowledged channel route after the failover").contains(NodeId.of("node-b"));
+            }
+        }
+
+        /**
+         * Runs {@code synced} and waits until the replica of {@code key}'s master has it; then freezes that
+         * replica and cuts its link, runs {@code lagging}, kills the master and waits for the cluster to heal.
+         *
+         * @return whether {@code lagging} returned (false: it threw {@link TransientRegistryException})
+         */
+        private boolean writeWhileTheReplicaLagsThenFailOver(String key, Runnable synced, Runnable lagging) {
+            RedisServerProcess master = cluster.masterOf(key).orElseThrow();
+            RedisServerProcess replica = cluster.replicaOf(master).orElseThrow();
+            synced.run();
+            assertThat(master.command("WAIT", "1", "5000")).as("replicas that have the first write").isEqualTo("1");
+
+            replica.pause();
+            // The link breaks while the replica is frozen: nothing written from now on reaches it.
+            assertThat(master.command("CLIENT", "KILL", "TYPE", "slave")).isEqualTo("1");
+            boolean acknowledged;
+            try {
+                lagging.run();
+                acknowledged = true;
+            } catch (TransientRegistryException e) {
+                LOG.info("Write refused while the replica lags: {}", e.getMessage());
+                acknowledged = false;
+            } finally {
+                master.kill();
+                replica.resume();
+            }
+            cluster.awaitHealthy(Duration.ofSeconds(30));
+            return acknowledged;
         }
     }
 }

@@ -16,7 +16,7 @@ import java.io.IOException;
 import java.time.Clock;
 
 /**
- * What a client may send: ping, refresh, subscribe and unsubscribe frames. Anything else gets an error frame; the session stays. A text or
+ * What a client may send: ping, refresh, subscribe, unsubscribe and ack frames. Anything else gets an error frame; the session stays. A text or
  * binary message above the size limit is cut off by Undertow as its bytes arrive (never buffered whole)
  * with close 1009; a connection sending frames faster than its budget is closed 1008. Every frame received
  * marks the connection alive for the idle check.
@@ -85,6 +85,8 @@ final class ClientFrames extends AbstractReceiveListener {
                 }
             } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
                 channels.unsubscribe(session, unsubscribe);
+            } else if (frame instanceof ClientFrame.Ack ack) {
+                session.ack(ack.id()); // an unknown or repeated id is ignored: no answer either way
             }
         } catch (BadFrameException e) {
             session.sendControl(frames.encode(new ServerFrame.Error("bad_frame", e.getMessage())));

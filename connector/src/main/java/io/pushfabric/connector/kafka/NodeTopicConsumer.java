@@ -3,6 +3,7 @@ package io.pushfabric.connector.kafka;
 import io.pushfabric.connector.session.LocalChannels;
 import io.pushfabric.connector.session.LocalSessions;
 import io.pushfabric.connector.session.SessionMetrics;
+import io.pushfabric.connector.session.SessionReceipts;
 import io.pushfabric.contracts.Delivery;
 import io.pushfabric.contracts.DeliveryCodec;
 import io.pushfabric.contracts.NodeId;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads this node's topic and hands each delivery to the local sessions of its user (all of them for a
- * broadcast, the channel's local subscribers for a channel). It starts at the end of the topic: whatever is older was meant for sessions of a previous
+ * broadcast, the channel's local subscribers for a channel), and says to how many in a {@code delivered} receipt
+ * when the delivery has receipts on. It starts at the end of the topic: whatever is older was meant for sessions
+ * of a previous
  * run, which have all reconnected with their cursors.
  */
 public final class NodeTopicConsumer implements Runnable {
@@ -38,13 +41,16 @@ public final class NodeTopicConsumer implements Runnable {
     private final SessionMetrics metrics;
     private final NodeId node;
     private final Clock clock;
+    private final SessionReceipts receipts;
     private final DeliveryCodec codec = new DeliveryCodec();
     private final FrameCodec frames = new FrameCodec();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile long lastPollAt;
 
     public NodeTopicConsumer(Consumer<String, byte[]> consumer, String topic, LocalSessions sessions,
-                             LocalChannels channels, SessionMetrics metrics, NodeId node, Clock clock) {
+                             LocalChannels channels, SessionMetrics metrics, NodeId node, Clock clock,
+                             SessionReceipts receipts) {
+        this.receipts = receipts;
         this.consumer = consumer;
         this.partition = new TopicPartition(topic, 0);
         this.sessions = sessions;
@@ -115,16 +121,19 @@ public final class NodeTopicConsumer implements Runnable {
         try {
             if (delivery.request().isExpiredAt(clock.millis())) {
                 metrics.expired();
+                receipts.expired(delivery);
                 return;
             }
             Supplier<String> frame = new OnceFrame(delivery);
+            int reached;
             if (delivery.request().isChannel()) {
-                channels.deliver(delivery, frame);
+                reached = channels.deliver(delivery, frame);
             } else if (delivery.request().isBroadcast()) {
-                sessions.broadcast(delivery, frame);
+                reached = sessions.broadcast(delivery, frame);
             } else {
-                sessions.deliver(delivery, frame);
+                reached = sessions.deliver(delivery, frame);
             }
+            receipts.delivered(delivery, reached);
         } catch (RuntimeException e) {
             LOG.error("Unexpected error delivering {}; continuing", delivery.position(), e);
         }

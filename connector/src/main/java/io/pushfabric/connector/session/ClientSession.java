@@ -3,6 +3,7 @@ package io.pushfabric.connector.session;
 import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.Delivery;
+import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.UserId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +44,9 @@ public final class ClientSession {
     private boolean routeRegistered;
     /** Epoch millis after which the session's token no longer holds; see {@link TokenExpiry}. */
     private long tokenValidUntil = Long.MAX_VALUE;
+    private final SessionReceipts receipts;
+    /** Pushes with receipts on that the client may still acknowledge; created with the first one. */
+    private AckWindow acks;
 
     /** Channel subscriptions: the next offset each accepts live, or null while it is being opened. */
     private final Map<ChannelName, Subscription> channels = new LinkedHashMap<>();
@@ -62,6 +66,13 @@ public final class ClientSession {
     enum Reservation { RESERVED, ALREADY_SUBSCRIBED, TOO_MANY_CHANNELS, CLOSED }
 
     public ClientSession(String id, UserId user, FrameSink sink, int pendingLimit, SessionMetrics metrics, long openedAt) {
+        this(id, user, sink, pendingLimit, metrics, openedAt, null);
+    }
+
+    /** @param receipts where {@code acked} receipts go; null for none */
+    public ClientSession(String id, UserId user, FrameSink sink, int pendingLimit, SessionMetrics metrics, long openedAt,
+                         SessionReceipts receipts) {
+        this.receipts = receipts != null && receipts.enabled() ? receipts : null;
         this.id = id;
         this.user = user;
         this.sink = sink;
@@ -225,6 +236,34 @@ public final class ClientSession {
         }
     }
 
+    /**
+     * The client says it has read the push {@code position}. If that push had receipts on and is among the latest
+     * this session sent, an {@code acked} receipt follows, once; anything else is ignored.
+     */
+    public void ack(MessagePosition position) {
+        AckWindow.Ackable push;
+        synchronized (this) {
+            if (acks == null) {
+                return;
+            }
+            push = acks.take(position).orElse(null);
+        }
+        if (push != null) {
+            receipts.acked(push, id);
+        }
+    }
+
+    /** A push with receipts on was sent to this client (live or replayed): it may now acknowledge it. */
+    synchronized void ackable(Delivery delivery) {
+        if (receipts == null || !delivery.request().receipt()) {
+            return;
+        }
+        if (acks == null) {
+            acks = new AckWindow(receipts.ackWindow());
+        }
+        acks.remember(delivery);
+    }
+
     /** Sends a frame outside the delivery path (error, pong, reconnect). */
     public synchronized void sendControl(String frame) {
         if (!closed) {
@@ -316,6 +355,7 @@ public final class ClientSession {
         }
         if (sendOrClose(frame.get())) {
             metrics.delivered(delivery);
+            ackable(delivery);
         }
     }
 

@@ -51,10 +51,20 @@ public final class SessionLifecycle {
     private final Clock clock;
     private final Executor executor;
     private final FrameCodec frames = new FrameCodec();
+    private final SessionReceipts receipts;
 
     public SessionLifecycle(NodeId node, LocalSessions sessions, RouteRegistry routes, MarkerLog markers,
                             ReplaySource replay, RequestsTopic topic, SessionSettings settings, SessionMetrics metrics,
                             Clock clock, Executor executor) {
+        this(node, sessions, routes, markers, replay, topic, settings, metrics, clock, executor,
+                SessionReceipts.off(node, clock));
+    }
+
+    /** @param receipts {@code acked} receipts of this node's sessions, for live and replayed pushes */
+    public SessionLifecycle(NodeId node, LocalSessions sessions, RouteRegistry routes, MarkerLog markers,
+                            ReplaySource replay, RequestsTopic topic, SessionSettings settings, SessionMetrics metrics,
+                            Clock clock, Executor executor, SessionReceipts receipts) {
+        this.receipts = receipts;
         this.node = node;
         this.sessions = sessions;
         this.routes = routes;
@@ -74,7 +84,7 @@ public final class SessionLifecycle {
      */
     public ClientSession open(UserId user, String cursorText, FrameSink sink) {
         ClientSession session = new ClientSession(UUID.randomUUID().toString(), user, sink, settings.pendingLimit(),
-                metrics, clock.millis());
+                metrics, clock.millis(), receipts);
         metrics.opened();
         CompletableFuture
                 .supplyAsync(() -> attachAndRegister(session), executor)
@@ -205,8 +215,10 @@ public final class SessionLifecycle {
                     List<String> replayed = new ArrayList<>(missed.size());
                     Set<Integer> replayedPartitions = new HashSet<>();
                     long now = clock.millis();
-                    for (Delivery d : missed) {
+                    for (Delivery read : missed) {
+                        Delivery d = receipts.replayed(read);
                         if (!d.request().isExpiredAt(now)) {
+                            session.ackable(d);
                             replayed.add(frames.encode(new ServerFrame.Push(d.position(), node, d.request())));
                             replayedPartitions.add(d.position().partition());
                         }

@@ -1,8 +1,8 @@
 package io.pushfabric.contracts.frames;
 
 /**
- * A text frame a client sends: an application-level ping, a fresh token, or joining and leaving a channel.
- * Anything else is an error.
+ * A text frame a client sends: an application-level ping, a fresh token, joining and leaving a channel, or an
+ * acknowledgement. Anything else is an error.
  */
 public sealed interface ClientFrame {
     record Ping() implements ClientFrame {
@@ -23,5 +23,9 @@ public sealed interface ClientFrame {
 
     /** Leave a channel. */
     record Unsubscribe(String channel) implements ClientFrame {
+    }
+
+    /** The client has read the push with this id ({@code <partition>-<offset>}): a read receipt. */
+    record Ack(io.pushfabric.contracts.MessagePosition id) implements ClientFrame {
     }
 }

@@ -123,7 +123,8 @@ public final class FrameCodec {
                 PushRequest r = new PushRequest(user == null ? null : new UserId(user.asText()), n.get("payload"),
                         n.hasNonNull("messageId") ? n.get("messageId").asText() : null,
                         n.hasNonNull("createdAt") ? n.get("createdAt").asLong() : null, null,
-                        n.hasNonNull("channel") ? new ChannelName(n.get("channel").asText()) : null);
+                        n.hasNonNull("channel") ? new ChannelName(n.get("channel").asText()) : null,
+                        n.path("receipt").asBoolean(false));
                 return new ServerFrame.Push(new MessagePosition(n.path("partition").asInt(), n.path("offset").asLong()),
                         new NodeId(n.path("node").asText()), r);
             }
@@ -161,6 +162,17 @@ public final class FrameCodec {
         }
     }
 
+    private static MessagePosition ackId(JsonNode id) throws BadFrameException {
+        if (id == null || !id.isTextual()) {
+            throw new BadFrameException("ack needs an 'id' string, the push's \"<partition>-<offset>\"");
+        }
+        try {
+            return MessagePosition.parse(id.asText());
+        } catch (IllegalArgumentException e) {
+            throw new BadFrameException("ack id '" + id.asText() + "' is not a push id (<partition>-<offset>)");
+        }
+    }
+
     /** Parses a client frame. */
     public ClientFrame decodeClient(String text) throws BadFrameException {
         if (text.length() > MAX_CLIENT_FRAME_CHARS) {
@@ -192,6 +204,9 @@ public final class FrameCodec {
         }
         if (type.equals("unsubscribe")) {
             return new ClientFrame.Unsubscribe(requiredText(n, type, "channel"));
+        }
+        if (type.equals("ack")) {
+            return new ClientFrame.Ack(ackId(n.get("id")));
         }
         throw new BadFrameException("unknown frame type '" + type + "'");
     }

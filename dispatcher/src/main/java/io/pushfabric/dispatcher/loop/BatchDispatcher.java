@@ -12,6 +12,7 @@ import io.pushfabric.contracts.PushRequest;
 import io.pushfabric.contracts.PushRequestCodec;
 import io.pushfabric.contracts.RoutingKeys;
 import io.pushfabric.contracts.UserId;
+import io.pushfabric.dispatcher.receipts.DispatchReceipts;
 import io.pushfabric.dispatcher.routing.RouteResolver;
 import io.pushfabric.registry.DedupeWindow;
 import io.pushfabric.registry.NodeRegistry;
@@ -70,6 +71,7 @@ public final class BatchDispatcher {
     private final Duration ackPatience;
     private final WrongPartitionAlarm wrongPartition;
     private final long nodeFailureLimitMillis;
+    private final DispatchReceipts receipts;
     /** Nodes whose deliveries keep failing transiently, with the time of the first failure in the streak. */
     private final Map<NodeId, Long> failingSince = new HashMap<>();
 
@@ -82,6 +84,15 @@ public final class BatchDispatcher {
     public BatchDispatcher(PushRequestCodec requestCodec, RouteResolver resolver, DedupeWindow dedupe,
                            Duration dedupeWindow, NodeRegistry nodes, DispatchMetrics metrics, Clock clock,
                            Duration ackPatience, Duration nodeFailureLimit) {
+        this(requestCodec, resolver, dedupe, dedupeWindow, nodes, metrics, clock, ackPatience, nodeFailureLimit,
+                DispatchReceipts.off(clock));
+    }
+
+    /** @param receipts what becomes of each request, for {@code push-receipts}; published once a batch went through */
+    public BatchDispatcher(PushRequestCodec requestCodec, RouteResolver resolver, DedupeWindow dedupe,
+                           Duration dedupeWindow, NodeRegistry nodes, DispatchMetrics metrics, Clock clock,
+                           Duration ackPatience, Duration nodeFailureLimit, DispatchReceipts receipts) {
+        this.receipts = receipts;
         this.requestCodec = requestCodec;
         this.resolver = resolver;
         this.dedupe = dedupe;
@@ -124,6 +135,7 @@ public final class BatchDispatcher {
      */
     public void dispatch(List<PolledRecord> records, int partitions, DeliverySink sink) {
         Outcomes outcomes = new Outcomes();
+        receipts.begin();
         List<Accepted> accepted = sort(records, new PartitionCheck(partitions), sink, outcomes);
         Timer.Sample lookup = Timer.start();
         List<Accepted> unique = dropDuplicates(accepted);
@@ -137,6 +149,7 @@ public final class BatchDispatcher {
         }
         failingSince.clear(); // the batch went through: a node that failed before starts afresh next time
         count(unique, targets, outcomes);
+        receipts.publish();
     }
 
     /**
@@ -163,6 +176,7 @@ public final class BatchDispatcher {
                 }
                 if (request.isExpiredAt(now)) {
                     metrics.expired.increment();
+                    receipts.expired(record.position(), request);
                     LOG.debug("Expired before dispatch: {}", record.position());
                     continue;
                 }
@@ -214,6 +228,7 @@ public final class BatchDispatcher {
         for (Accepted a : accepted) {
             if (duplicates.contains(a.position())) {
                 metrics.duplicate.increment();
+                receipts.duplicate(a.position(), a.request());
                 LOG.debug("Duplicate producer id {} at {}", a.request().messageId(), a.position());
             } else {
                 unique.add(a);
@@ -263,7 +278,7 @@ public final class BatchDispatcher {
             if (nodes.isEmpty()) {
                 continue;
             }
-            byte[] value = deliveryCodec.encode(new Delivery(a.position(), a.request()));
+            byte[] value = deliveryCodec.encode(new Delivery(a.position(), receipts.marked(a.request())));
             String key = RoutingKeys.of(a.request());
             for (NodeId node : nodes) {
                 if (outcomes.fenced.contains(node) || outcomes.undeliverable.contains(a.position())) {
@@ -372,6 +387,7 @@ public final class BatchDispatcher {
         LOG.debug("Dead-lettering {}: {} {}", record.position(), reason, detail);
         outcomes.deadLetters.add(new Send(record, null, sink.deadLetter(record, reason, detail)));
         outcomes.deadLetterReasons.add(reason);
+        receipts.rejected(record.position(), record.key(), record.value(), reason, detail);
     }
 
     /** Outcome counters, once the batch is done (a retried batch counts only the attempt that succeeded). */
@@ -382,6 +398,7 @@ public final class BatchDispatcher {
             if (outcomes.undeliverable.contains(a.position())) {
                 continue;
             }
+            receipts.dispatched(a.position(), a.request(), targets.of(a.request()), outcomes.fenced);
             int reached = 0;
             for (NodeId node : targets.of(a.request())) {
                 if (!outcomes.fenced.contains(node)) {

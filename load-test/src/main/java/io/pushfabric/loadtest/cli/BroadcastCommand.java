@@ -41,7 +41,7 @@ final class BroadcastCommand extends ScenarioCommand {
     Scenario scenario() {
         return new RateSweep(new RateSweep.Settings(RateSweep.Kind.BROADCAST, rates, Duration.ofSeconds(step),
                 warmupRate, Duration.ofSeconds(warmup), Duration.ofSeconds(settle), p99Limit,
-                Duration.ofSeconds(connectTimeout)));
+                Duration.ofSeconds(connectTimeout), false));
     }
 
     @Override

@@ -38,10 +38,14 @@ final class TargetedCommand extends ScenarioCommand {
     @Option(names = "--connect-timeout-s", defaultValue = "180", description = "Time for all clients to connect (default: ${DEFAULT-VALUE}).")
     long connectTimeout;
 
+    @Option(names = "--receipts", description = "Every request asks for receipts (\"receipt\":true): compare a run with"
+            + " and one without to see what receipts cost.")
+    boolean receipts;
+
     @Override
     Scenario scenario() {
         return new RateSweep(new RateSweep.Settings(RateSweep.Kind.TARGETED, rates, Duration.ofSeconds(step), warmupRate,
-                Duration.ofSeconds(warmup), Duration.ofSeconds(settle), p99Limit, Duration.ofSeconds(connectTimeout)));
+                Duration.ofSeconds(warmup), Duration.ofSeconds(settle), p99Limit, Duration.ofSeconds(connectTimeout), receipts));
     }
 
     @Override

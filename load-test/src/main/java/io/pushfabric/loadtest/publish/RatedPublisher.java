@@ -38,6 +38,8 @@ public final class RatedPublisher implements AutoCloseable {
     private final SplittableRandom random = new SplittableRandom(42);
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Whether each request asks for receipts ({@code "receipt":true}); set before a run. */
+    private volatile boolean receipts;
 
     /**
      * @param payloadBytes approximate size of the payload JSON; the pad field makes up the difference
@@ -110,6 +112,11 @@ public final class RatedPublisher implements AutoCloseable {
         return n;
     }
 
+    /** From now on, every request asks for receipts on {@code push-receipts}, to measure what they cost. */
+    public void askForReceipts() {
+        receipts = true;
+    }
+
     /** Ends a {@link #run} in progress at the next message. */
     public void stop() {
         stopped.set(true);
@@ -130,7 +137,8 @@ public final class RatedPublisher implements AutoCloseable {
         if (client >= 0) {
             int g = ledger.newTargeted(client, phase);
             payload.put("g", g).put("ph", phase).put("t", dueMicros).put("pad", pad);
-            request = PushRequest.toUser(users.apply(client), payload).withCreatedAt(dueMicros / 1000);
+            request = PushRequest.toUser(users.apply(client), payload).withCreatedAt(dueMicros / 1000)
+                    .withReceipt(receipts);
             publisher.publish(request).whenComplete((position, error) -> {
                 if (error == null) {
                     ledger.targetedAcked(g);
@@ -142,7 +150,7 @@ public final class RatedPublisher implements AutoCloseable {
         } else {
             int b = ledger.newBroadcast(phase);
             payload.put("b", b).put("ph", phase).put("t", dueMicros).put("pad", pad);
-            request = PushRequest.broadcast(payload).withCreatedAt(dueMicros / 1000);
+            request = PushRequest.broadcast(payload).withCreatedAt(dueMicros / 1000).withReceipt(receipts);
             publisher.publish(request).whenComplete((position, error) -> {
                 if (error == null) {
                     ledger.broadcastAcked(b);

@@ -27,9 +27,10 @@ public final class RateSweep implements Scenario {
      * @param settle      how long a step may take, after its last publish, to deliver everything
      * @param p99LimitMs  a step whose p99 passes this is past saturation
      * @param connectTimeout how long all clients may take to be welcomed
+     * @param receipts    every request asks for receipts ({@code "receipt":true}), to measure their cost
      */
     public record Settings(Kind kind, List<Integer> rates, Duration step, double warmupRate, Duration warmup,
-                           Duration settle, double p99LimitMs, Duration connectTimeout) {
+                           Duration settle, double p99LimitMs, Duration connectTimeout, boolean receipts) {
         public Settings {
             if (rates.isEmpty() || rates.stream().anyMatch(r -> r <= 0)) {
                 throw new IllegalArgumentException("--rates must be positive, were " + rates);
@@ -80,6 +81,11 @@ public final class RateSweep implements Scenario {
             return false;
         }
         int[] audience = run.audience();
+        run.detail("receipts", settings.receipts());
+        if (settings.receipts()) {
+            run.publisher().askForReceipts();
+            run.note("every request asks for receipts (\"receipt\":true)");
+        }
         RatedPublisher.Mix mix = settings.kind() == Kind.TARGETED ? RatedPublisher.Mix.targeted(audience)
                 : RatedPublisher.Mix.broadcasts();
         String unit = settings.kind() == Kind.TARGETED ? "msg/s" : "broadcasts/s to " + live;
