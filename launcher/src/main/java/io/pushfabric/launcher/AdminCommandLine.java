@@ -1,6 +1,7 @@
 package io.pushfabric.launcher;
 
 import io.pushfabric.contracts.AdminCommand;
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.Topics;
 import io.pushfabric.contracts.UserId;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code pushfabric admin}: sends an operator's command to every connector through the control topic. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Send an admin command to every connector: disconnect a user everywhere, or drain a node.")
+        description = "Send an admin command to every connector: disconnect a user everywhere, drain a node, or"
+                + " subscribe / unsubscribe every open session of a user to / from a channel.")
 final class AdminCommandLine implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -43,14 +45,52 @@ final class AdminCommandLine implements Callable<Integer> {
         @Option(names = "--drain-node", paramLabel = "NODE", required = true,
                 description = "Make NODE refuse new sessions and move its clients away over its drain window.")
         private String node;
+
+        @Option(names = "--subscribe-user", paramLabel = "USER", required = true,
+                description = "Every session of USER open now, on every node, joins --channel (from now, no replay).")
+        private String subscriber;
+
+        @Option(names = "--unsubscribe-user", paramLabel = "USER", required = true,
+                description = "Every session of USER open now, on every node, leaves --channel.")
+        private String unsubscriber;
+    }
+
+    @Option(names = "--channel", paramLabel = "CHANNEL",
+            description = "The channel of --subscribe-user / --unsubscribe-user.")
+    private String channel;
+
+    /** The command the options name; IllegalArgumentException with the reason when they do not fit. */
+    private AdminCommand command() {
+        boolean membership = what.subscriber != null || what.unsubscriber != null;
+        if (membership && channel == null) {
+            throw new IllegalArgumentException((what.subscriber != null ? "--subscribe-user" : "--unsubscribe-user")
+                    + " needs --channel CHANNEL");
+        }
+        if (!membership && channel != null) {
+            throw new IllegalArgumentException("--channel goes with --subscribe-user or --unsubscribe-user");
+        }
+        if (what.subscriber != null) {
+            return AdminCommand.subscribeUser(UserId.of(what.subscriber), channelName());
+        }
+        if (what.unsubscriber != null) {
+            return AdminCommand.unsubscribeUser(UserId.of(what.unsubscriber), channelName());
+        }
+        return what.user != null ? AdminCommand.disconnectUser(UserId.of(what.user)) : AdminCommand.drainNode(NodeId.of(what.node));
+    }
+
+    private ChannelName channelName() {
+        try {
+            return ChannelName.of(channel);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--channel " + channel + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
     public Integer call() throws Exception {
         AdminCommand command;
         try {
-            command = what.user != null ? AdminCommand.disconnectUser(UserId.of(what.user))
-                    : AdminCommand.drainNode(NodeId.of(what.node));
+            command = command();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("pushfabric admin: " + e.getMessage());
             return 2;

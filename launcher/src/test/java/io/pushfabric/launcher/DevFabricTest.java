@@ -322,6 +322,46 @@ class DevFabricTest {
         assertThat(closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(4002);
     }
 
+    @Test
+    void adminCommandsSubscribeAndUnsubscribeEverySessionOfTheUser() throws Exception {
+        Frames frames = new Frames();
+        WebSocket socket = connect(tokenFromApi("joiner"), frames);
+        assertThat(frames.next().path("type").asText()).isEqualTo("welcome");
+        picocli.CommandLine cli = PushfabricCli.commandLine();
+
+        assertThat(cli.execute("admin", "--bootstrap", fabric.kafkaBootstrap(), "--subscribe-user", "joiner",
+                "--channel", "ops:room")).isZero();
+        JsonNode subscribed = frames.next();
+        assertThat(subscribed.path("type").asText()).isEqualTo("subscribed");
+        assertThat(subscribed.path("channel").asText()).isEqualTo("ops:room");
+        assertThat(cli.execute("publish", "--bootstrap", fabric.kafkaBootstrap(), "--channel", "ops:room",
+                "{\"text\":\"hi room\"}")).isZero();
+        JsonNode push = frames.next();
+        assertThat(push.path("channel").asText()).isEqualTo("ops:room");
+        assertThat(push.path("payload").path("text").asText()).isEqualTo("hi room");
+
+        assertThat(cli.execute("admin", "--bootstrap", fabric.kafkaBootstrap(), "--unsubscribe-user", "joiner",
+                "--channel", "ops:room")).isZero();
+        JsonNode unsubscribed = frames.next();
+        assertThat(unsubscribed.path("type").asText()).isEqualTo("unsubscribed");
+        assertThat(unsubscribed.path("reason").asText()).isEqualTo("server");
+        socket.abort();
+    }
+
+    @Test
+    void adminSubscribeNeedsAValidChannel() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = PushfabricCli.commandLine().setErr(new java.io.PrintWriter(err));
+        assertThat(cli.execute("admin", "--bootstrap", fabric.kafkaBootstrap(), "--subscribe-user", "joiner")).isEqualTo(2);
+        assertThat(err.toString()).contains("--subscribe-user needs --channel");
+        assertThat(cli.execute("admin", "--bootstrap", fabric.kafkaBootstrap(), "--unsubscribe-user", "joiner",
+                "--channel", "#bad")).isEqualTo(2);
+        assertThat(err.toString()).contains("#bad");
+        assertThat(cli.execute("admin", "--bootstrap", fabric.kafkaBootstrap(), "--disconnect-user", "joiner",
+                "--channel", "ops:room")).isEqualTo(2);
+        assertThat(err.toString()).contains("--channel goes with --subscribe-user or --unsubscribe-user");
+    }
+
     /**
      * The dispatcher's HTTP API as a backend uses it (docs/http-api.md): what is POSTed reaches a WebSocket
      * client, and presence follows the client's connect and close, over HTTP and through {@code pushfabric presence}.

@@ -2,9 +2,7 @@ package io.pushfabric.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushfabric.loadtest.client.ReconnectPolicy;
 import io.pushfabric.loadtest.fabric.OwnFabricSpec;
-import io.pushfabric.loadtest.fabric.ServiceImage;
 import io.pushfabric.loadtest.report.PhaseResult;
 import io.pushfabric.loadtest.report.ReportWriter;
 import io.pushfabric.loadtest.report.RunReport;
@@ -13,9 +11,6 @@ import io.pushfabric.loadtest.scenario.Runner;
 import io.pushfabric.loadtest.scenario.SmokeScenario;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,15 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SmokeScenarioTest {
     private static final int CLIENTS = 200;
-    private static final List<String> SMALL_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void everyClientGetsEveryMessageOnce(@TempDir Path out) throws Exception {
-        OwnFabricSpec fabric = new OwnFabricSpec(1, true, 6, ServiceImage.Launch.CLASSPATH, Optional.empty(),
-                Optional.empty(), SMALL_JVM, SMALL_JVM, List.of(), Map.of());
-        ClientSpec clients = new ClientSpec(CLIENTS, "undertow", 1, List.of(), CLIENTS, 100,
-                new ReconnectPolicy(Duration.ofMillis(200), Duration.ofSeconds(2)), Duration.ofSeconds(30));
+        OwnFabricSpec fabric = TinyFabric.fabric();
+        ClientSpec clients = TinyFabric.clients(CLIENTS);
         SmokeScenario smoke = new SmokeScenario(new SmokeScenario.Settings(200, Duration.ofSeconds(5), 100,
                 Duration.ofSeconds(2), 50, Duration.ofSeconds(60), Duration.ofSeconds(20)));
 

@@ -89,6 +89,7 @@ public final class ClientFleet implements AutoCloseable {
     private final LongAdder notRecovered = new LongAdder();
     private final LongAdder replayed = new LongAdder();
     private final LongAdder stuck = new LongAdder();
+    private final LongAdder subscriptions = new LongAdder();
     private final Map<String, LongAdder> notRecoveredReasons = new ConcurrentHashMap<>();
     private final Map<Integer, LongAdder> closeCodes = new ConcurrentHashMap<>();
     private final List<String> errors = new ArrayList<>();
@@ -272,8 +273,19 @@ public final class ClientFleet implements AutoCloseable {
         return clock;
     }
 
-    String token(UserId user) {
-        return tokens.issue(user);
+    /** A token for client {@code index}: with the channels its session joins at connect, when it has any. */
+    String token(int index, UserId user) {
+        List<String> channels = ledger.channels().channelsOf(index);
+        return channels.isEmpty() ? tokens.issue(user) : tokens.issue(user, channels);
+    }
+
+    void subscribed() {
+        subscriptions.increment();
+    }
+
+    /** Channel subscriptions confirmed ({@code subscribed} frames) so far. */
+    public long subscriptions() {
+        return subscriptions.sum();
     }
 
     URI uri(int urlIndex, String token, String cursor) {

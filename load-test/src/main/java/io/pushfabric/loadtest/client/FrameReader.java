@@ -22,10 +22,16 @@ final class FrameReader {
     }
 
     /**
-     * A push: its position and our payload fields ({@code g} targeted number or {@code b} broadcast number,
-     * -1 when absent; {@code ph} phase; {@code t} scheduled creation time in epoch µs, else createdAt·1000).
+     * A push: its position, whether it came through a channel, and our payload fields ({@code g} targeted
+     * number, {@code b} broadcast number or {@code c} channel message number, -1 when absent; {@code ph}
+     * phase; {@code t} scheduled creation time in epoch µs, else createdAt·1000).
      */
-    record Push(int partition, long offset, int g, int b, int phase, long createdMicros) implements Frame {
+    record Push(int partition, long offset, boolean channel, int g, int b, int c, int phase, long createdMicros)
+            implements Frame {
+    }
+
+    /** A subscription confirmed. */
+    record Subscribed(String channel) implements Frame {
     }
 
     record Welcome(ServerFrame.Welcome frame) implements Frame {
@@ -56,6 +62,9 @@ final class FrameReader {
         if (frame instanceof ServerFrame.Welcome w) {
             return new Welcome(w);
         }
+        if (frame instanceof ServerFrame.Subscribed s) {
+            return new Subscribed(s.channel().value());
+        }
         return new Other(frame.getClass().getSimpleName().toLowerCase());
     }
 
@@ -65,6 +74,8 @@ final class FrameReader {
         long createdAt = -1;
         int g = -1;
         int b = -1;
+        int c = -1;
+        boolean channel = false;
         int phase = 0;
         long t = -1;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -74,6 +85,7 @@ final class FrameReader {
                 case "partition" -> partition = p.getIntValue();
                 case "offset" -> offset = p.getLongValue();
                 case "createdAt" -> createdAt = p.getLongValue();
+                case "channel" -> channel = true;
                 case "payload" -> {
                     if (value != JsonToken.START_OBJECT) {
                         p.skipChildren();
@@ -85,6 +97,7 @@ final class FrameReader {
                         switch (name) {
                             case "g" -> g = p.getIntValue();
                             case "b" -> b = p.getIntValue();
+                            case "c" -> c = p.getIntValue();
                             case "ph" -> phase = p.getIntValue();
                             case "t" -> t = p.getLongValue();
                             default -> p.skipChildren();
@@ -94,6 +107,6 @@ final class FrameReader {
                 default -> p.skipChildren();
             }
         }
-        return new Push(partition, offset, g, b, phase, t >= 0 ? t : createdAt * 1000);
+        return new Push(partition, offset, channel, g, b, c, phase, t >= 0 ? t : createdAt * 1000);
     }
 }

@@ -5,6 +5,7 @@ import io.pushfabric.connector.auth.TokenIssuer;
 import io.pushfabric.contracts.UserId;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /** Client tokens signed with the fabric's shared secret (HS256), valid for a day: longer than any run. */
 public final class Tokens {
@@ -17,5 +18,10 @@ public final class Tokens {
 
     public String issue(UserId user) {
         return issuer.issue(user, VALIDITY);
+    }
+
+    /** A token whose session joins {@code channels} at connect (claim {@code channels}). */
+    public String issue(UserId user, List<String> channels) {
+        return issuer.issueWithChannels(user, VALIDITY, channels);
     }
 }

@@ -98,7 +98,7 @@ public final class VirtualClient implements WsListener {
                 return false;
             }
             if (token == null) {
-                token = fleet.token(user);
+                token = fleet.token(index, user);
             }
             state = State.CONNECTING;
             attemptStartedNanos = System.nanoTime();
@@ -180,12 +180,15 @@ public final class VirtualClient implements WsListener {
             onPush(push, receivedMicros);
         } else if (frame instanceof FrameReader.Welcome welcome) {
             onWelcome(welcome.frame());
+        } else if (frame instanceof FrameReader.Subscribed) {
+            fleet.subscribed();
         }
     }
 
     private void onPush(FrameReader.Push push, long receivedMicros) {
         synchronized (this) {
-            if (push.partition() >= 0 && push.offset() >= 0) {
+            // a channel push's offset is a position in the channel's stream, not the user's (protocol §6)
+            if (!push.channel() && push.partition() >= 0 && push.offset() >= 0) {
                 if (push.partition() >= positions.length) {
                     int old = positions.length;
                     positions = Arrays.copyOf(positions, push.partition() + 1);
@@ -193,7 +196,7 @@ public final class VirtualClient implements WsListener {
                 }
                 positions[push.partition()] = Math.max(positions[push.partition()], push.offset() + 1);
             }
-            if (replayPending > 0 && --replayPending == 0) {
+            if (!push.channel() && replayPending > 0 && --replayPending == 0) {
                 lastRecoveredNanos = System.nanoTime();
             }
         }
@@ -203,6 +206,8 @@ public final class VirtualClient implements WsListener {
             receipt = ledger.receivedTargeted(index, push.g());
         } else if (push.b() >= 0) {
             receipt = ledger.receivedBroadcast(index, push.b());
+        } else if (push.c() >= 0) {
+            receipt = ledger.receivedChannel(index, push.c(), receivedMicros);
         } else {
             receipt = DeliveryLedger.Receipt.UNKNOWN;
         }

@@ -4,13 +4,15 @@ import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
 
 /**
  * What was sent and what arrived. Every published message gets a number: targeted messages {@code g} (one
  * recipient, the client of the target user), broadcasts {@code b} (every client of the audience). A message
  * is <em>lost</em> when Kafka acknowledged its publish and a recipient never received it; a receipt of a
  * number the client already had is a <em>duplicate</em>; a first receipt of a targeted number below the
- * client's highest so far is <em>out of order</em>.
+ * client's highest so far is <em>out of order</em>. Channel messages {@code k} go to every subscriber of their
+ * channel; who that is, and the per-channel order, is kept by the {@link ChannelBook}.
  *
  * <p>Thread-safe: the publisher thread numbers messages, Kafka's producer thread acknowledges them, the
  * clients' I/O threads record receipts.
@@ -34,6 +36,9 @@ public final class DeliveryLedger {
     private final AtomicIntegerArray broadcast;
     private final AtomicInteger nextBroadcast = new AtomicInteger();
     private final BitSet[] broadcastsOf;
+    private final ChannelBook channels;
+    private final byte[] channelPhase;
+    private final AtomicIntegerArray channelState;
     private final int[] highestTargeted;
     private final PhaseCounts[] phases = new PhaseCounts[Phases.MAX];
     private final LongAdder duplicates = new LongAdder();
@@ -68,7 +73,15 @@ public final class DeliveryLedger {
      * @param maxBroadcasts capacity for broadcasts in this run
      */
     public DeliveryLedger(int clients, int maxTargeted, int maxBroadcasts) {
+        this(clients, maxTargeted, maxBroadcasts, ChannelBook.NONE);
+    }
+
+    /** @param channels the channel memberships of the clients, and the capacity for channel messages */
+    public DeliveryLedger(int clients, int maxTargeted, int maxBroadcasts, ChannelBook channels) {
         this.clients = clients;
+        this.channels = channels;
+        this.channelPhase = new byte[channels.capacity()];
+        this.channelState = new AtomicIntegerArray(channels.capacity());
         this.targetOf = new int[maxTargeted];
         this.targetedPhase = new byte[maxTargeted];
         this.targeted = new AtomicIntegerArray(maxTargeted);
@@ -90,6 +103,11 @@ public final class DeliveryLedger {
         BitSet copy = (BitSet) clientsConnected.clone();
         this.audience = copy;
         this.audienceSize = copy.cardinality();
+        channels.setAudience(copy);
+    }
+
+    public ChannelBook channels() {
+        return channels;
     }
 
     /** Numbers a targeted message for {@code client}, published in {@code phase}. */
@@ -113,6 +131,26 @@ public final class DeliveryLedger {
         broadcastPhase[b] = (byte) phase;
         phases[phase].sent.increment();
         return b;
+    }
+
+    /** Numbers a message to {@code channel}, published in {@code phase}. */
+    public int newChannelMessage(int channel, int phase) {
+        int k = channels.newMessage(channel);
+        channelPhase[k] = (byte) phase;
+        phases[phase].sent.increment();
+        return k;
+    }
+
+    public void channelAcked(int k) {
+        setBits(channelState, k, ACKED);
+        PhaseCounts p = phases[channelPhase[k]];
+        p.acked.increment();
+        p.expected.add(channels.subscribersOf(k));
+    }
+
+    public void channelFailed(int k) {
+        setBits(channelState, k, FAILED);
+        phases[channelPhase[k]].failed.increment();
     }
 
     public void targetedAcked(int g) {
@@ -189,6 +227,29 @@ public final class DeliveryLedger {
         return Receipt.FIRST;
     }
 
+    /** {@code client} received channel message {@code k} at {@code micros}. */
+    public Receipt receivedChannel(int client, int k, long micros) {
+        Receipt receipt = channels.received(client, k, micros);
+        switch (receipt) {
+            case FIRST -> {
+                phases[channelPhase[k]].delivered.increment();
+                delivered.increment();
+            }
+            case DUPLICATE -> {
+                duplicates.increment();
+                phases[channelPhase[k]].duplicates.increment();
+            }
+            case MISROUTED -> misrouted.increment();
+            case UNKNOWN -> unknown.increment();
+        }
+        return receipt;
+    }
+
+    /** First-to-last copy spread (µs) of the channel messages of {@code phase} (-1: all) that reached everyone. */
+    public Histogram channelSpread(int phase) {
+        return channels.spread(k -> phase < 0 || channelPhase[k] == phase);
+    }
+
     public PhaseSnapshot phase(int phase) {
         PhaseCounts p = phases[phase];
         return new PhaseSnapshot(p.sent.sum(), p.acked.sum(), p.failed.sum(), p.expected.sum(), p.delivered.sum(),
@@ -197,7 +258,7 @@ public final class DeliveryLedger {
 
     /** Messages published so far (targeted and broadcast). */
     public long published() {
-        return nextTargeted.get() + (long) nextBroadcast.get();
+        return nextTargeted.get() + (long) nextBroadcast.get() + channels.published();
     }
 
     /** First receipts so far (a broadcast counts once per client). */
@@ -214,7 +275,7 @@ public final class DeliveryLedger {
     }
 
     public long outOfOrder() {
-        return outOfOrder.sum();
+        return outOfOrder.sum() + channels.outOfOrder();
     }
 
     public long unknown() {
@@ -243,7 +304,7 @@ public final class DeliveryLedger {
                 }
             }
         }
-        return lost;
+        return lost + channels.lost(k -> (channelState.get(k) & ACKED) != 0 && (phase < 0 || channelPhase[k] == phase));
     }
 
     /** Publishes Kafka refused (they are not deliveries anyone could expect). */

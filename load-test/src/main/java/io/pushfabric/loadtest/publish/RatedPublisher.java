@@ -1,10 +1,12 @@
 package io.pushfabric.loadtest.publish;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.PushRequest;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.client.PushPublisher;
+import io.pushfabric.loadtest.measure.ChannelBook;
 import io.pushfabric.loadtest.measure.DeliveryLedger;
 import io.pushfabric.loadtest.measure.MicroClock;
 import java.time.Duration;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * the moment the publisher got round to it. A publisher that falls behind therefore shows up as latency
  * instead of silently lowering the rate (no coordinated omission).
  *
- * <p>Payload: {@code {"g":<n>} or {"b":<n>}, "ph":<phase>, "t":<due time, epoch µs>, "pad":"..."}.
+ * <p>Payload: {@code {"g":<n>} or {"b":<n>} or {"c":<n>}, "ph":<phase>, "t":<due time, epoch µs>, "pad":"..."}.
  */
 public final class RatedPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RatedPublisher.class);
@@ -75,6 +77,24 @@ public final class RatedPublisher implements AutoCloseable {
      * @param users the user id of each client index
      */
     public long run(int phase, double rate, Duration duration, Mix mix, IntFunction<UserId> users) {
+        return pace(rate, duration, (n, dueMicros) -> publish(phase, mix.targetOf(n, random), dueMicros, users));
+    }
+
+    /**
+     * Publishes {@code rate × duration} messages on this thread, each to a uniformly random one of the
+     * ledger's channels, paced like {@link #run}. @return how many it published
+     */
+    public long runChannels(int phase, double rate, Duration duration) {
+        int channels = ledger.channels().channels();
+        return pace(rate, duration, (n, dueMicros) -> publishToChannel(phase, random.nextInt(channels), dueMicros));
+    }
+
+    /** One message of a paced run: the n-th, due at {@code dueMicros}. */
+    private interface Step {
+        void publish(long n, long dueMicros);
+    }
+
+    private long pace(double rate, Duration duration, Step step) {
         long total = Math.round(rate * duration.toNanos() / 1e9);
         double nanosPerMessage = 1e9 / rate;
         long startNanos = System.nanoTime();
@@ -86,7 +106,7 @@ public final class RatedPublisher implements AutoCloseable {
                 LockSupport.parkNanos(Math.min(due - now, MAX_PARK_NANOS));
                 continue;
             }
-            publish(phase, mix.targetOf(n, random), clock.microsAt(due), users);
+            step.publish(n, clock.microsAt(due));
             n++;
         }
         return n;
@@ -140,6 +160,22 @@ public final class RatedPublisher implements AutoCloseable {
                 }
             });
         }
+    }
+
+    private void publishToChannel(int phase, int channel, long dueMicros) {
+        int k = ledger.newChannelMessage(channel, phase);
+        ObjectNode payload = Json.MAPPER.createObjectNode();
+        payload.put("c", k).put("ph", phase).put("t", dueMicros).put("pad", pad);
+        PushRequest request = PushRequest.toChannel(ChannelName.of(ChannelBook.name(channel)), payload)
+                .withCreatedAt(dueMicros / 1000);
+        publisher.publish(request).whenComplete((position, error) -> {
+            if (error == null) {
+                ledger.channelAcked(k);
+            } else {
+                ledger.channelFailed(k);
+                noteError(error);
+            }
+        });
     }
 
     private void noteError(Throwable error) {

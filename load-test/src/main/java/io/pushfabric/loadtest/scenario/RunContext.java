@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -154,9 +155,20 @@ public final class RunContext {
      */
     public int publishPhase(String name, String label, String kind, double rate, Duration duration,
                             RatedPublisher.Mix mix, Duration settle) {
+        return publishPhase(name, label, kind, rate, settle,
+                index -> publisher().run(index, rate, duration, mix, i -> fleet.client(i).user()));
+    }
+
+    /** Like {@link #publishPhase}, each message to a random one of the ledger's channels. */
+    public int publishChannelPhase(String name, String label, double rate, Duration duration, Duration settle) {
+        return publishPhase(name, label, "channel", rate, settle, index -> publisher().runChannels(index, rate, duration));
+    }
+
+    private int publishPhase(String name, String label, String kind, double rate, Duration settle,
+                             IntConsumer publishing) {
         int index = beginPhase(name, label);
         long t0 = System.nanoTime();
-        publisher().run(index, rate, duration, mix, i -> fleet.client(i).user());
+        publishing.accept(index);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, List<HotThreads.Use>> hot = hotThreads.since();
         publisher().flush();

@@ -92,7 +92,8 @@ public final class Runner {
                                  Path runDir, String startedAt, long t0, String commandLine,
                                  Map<String, String> environment, PrintStream out) throws Exception {
         MicroClock clock = new MicroClock();
-        DeliveryLedger ledger = new DeliveryLedger(clients.clients(), scenario.maxTargeted(), scenario.maxBroadcasts());
+        DeliveryLedger ledger = new DeliveryLedger(clients.clients(), scenario.maxTargeted(), scenario.maxBroadcasts(),
+                scenario.channels(clients.clients()));
         LatencyBook latency = new LatencyBook();
         Phases phases = new Phases();
         String prefix = "lt" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36) + "-u";

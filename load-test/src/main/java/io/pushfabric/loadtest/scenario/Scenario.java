@@ -1,5 +1,7 @@
 package io.pushfabric.loadtest.scenario;
 
+import io.pushfabric.loadtest.measure.ChannelBook;
+
 /** One kind of run: what to do with the clients and the publisher, and what to conclude. */
 public interface Scenario {
     String name();
@@ -27,6 +29,11 @@ public interface Scenario {
     int maxTargeted();
 
     int maxBroadcasts();
+
+    /** The channels the clients join at connect and the capacity for channel messages; none by default. */
+    default ChannelBook channels(int clients) {
+        return ChannelBook.NONE;
+    }
 
     /**
      * Runs the scenario, recording phases, findings and notes in {@code run}. @return whether it passed its

@@ -1,9 +1,7 @@
 package io.pushfabric.loadtest.scenario;
 
-import io.pushfabric.loadtest.client.ClientFleet;
 import io.pushfabric.loadtest.publish.RatedPublisher;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,27 +54,7 @@ public final class SmokeScenario implements Scenario {
                 settings.duration(), mix, settings.drain());
         run.drain(settings.drain());
 
-        ClientFleet.Stats stats = run.fleet().stats();
-        long lost = run.ledger().lost(-1);
-        List<String> failures = new ArrayList<>();
-        if (live < run.fleet().size()) {
-            failures.add((run.fleet().size() - live) + " clients never connected");
-        }
-        if (lost > 0) {
-            failures.add(lost + " deliveries lost");
-        }
-        if (run.ledger().misrouted() > 0) {
-            failures.add(run.ledger().misrouted() + " deliveries to the wrong client");
-        }
-        if (run.ledger().outOfOrder() > 0) {
-            failures.add(run.ledger().outOfOrder() + " deliveries out of per-user order");
-        }
-        if (run.ledger().publishFailures() > 0) {
-            failures.add(run.ledger().publishFailures() + " publishes failed");
-        }
-        if (stats.notRecovered() > 0) {
-            failures.add(stats.notRecovered() + " resumes not recovered " + stats.notRecoveredReasons());
-        }
+        List<String> failures = LedgerVerdict.failures(run, live, "per-user");
         failures.forEach(run::note);
         run.detail("smoke", failures.isEmpty() ? "no loss" : String.join("; ", failures));
         return failures.isEmpty();
