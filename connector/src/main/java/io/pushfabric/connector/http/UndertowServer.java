@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -143,8 +144,18 @@ public final class UndertowServer implements AutoCloseable {
         channel.addCloseTask(ch -> {
             admitted.slot().release();
             sockets.remove(socket);
-            lifecycle.closed(session);
-            channels.closed(session);
+            // Undertow runs close tasks on an I/O thread that holds the channel's lock, while a session thread may
+            // hold the session's lock and wait for the channel's to write: waiting here for the session would
+            // deadlock both, and wedge every connection of that I/O thread. So the session learns of it elsewhere.
+            Runnable forget = () -> {
+                lifecycle.closed(session);
+                channels.closed(session);
+            };
+            try {
+                ch.getWorker().execute(forget);
+            } catch (RejectedExecutionException e) {
+                forget.run(); // the worker is stopping: no session thread writes any more
+            }
         });
         channels.subscribeAtConnect(session, admitted.channels(), admitted.channelPositions());
         channel.getReceiveSetter().set(new ClientFrames(session, socket, frames, frameLimits, refreshes, channels,
