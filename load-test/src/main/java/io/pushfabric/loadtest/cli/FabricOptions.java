@@ -85,7 +85,16 @@ final class FabricOptions {
             + " service, e.g. -e PUSH_SEND_QUEUE_LIMIT=5000. Repeatable.")
     Map<String, String> env = new LinkedHashMap<>();
 
+    @Option(names = "--kafka-config", paramLabel = "KEY=VALUE", description = "Own fabric: a Kafka broker property on"
+            + " top of the embedded broker's, e.g. --kafka-config num.io.threads=2 --kafka-config num.network.threads=1."
+            + " Repeatable.")
+    Map<String, String> kafkaConfig = new LinkedHashMap<>();
+
     FabricSpec spec() {
+        if (!connect.isEmpty() && !kafkaConfig.isEmpty()) {
+            throw new IllegalArgumentException("--kafka-config configures the fabric's own broker; with --connect set the"
+                    + " running broker's properties instead");
+        }
         if (!connect.isEmpty()) {
             return new ExistingFabricSpec(connect, bootstrap, topic, secret, issuer, audience, monitor, dispatcherGroup,
                     nodeTopicPrefix);
@@ -95,7 +104,7 @@ final class FabricOptions {
         }
         return new OwnFabricSpec(connectors, kafka.equals("in-process"), partitions, launch,
                 Optional.ofNullable(connectorJar), Optional.ofNullable(dispatcherJar), words(connectorJvm),
-                words(dispatcherJvm), words(brokerJvm), env);
+                words(dispatcherJvm), words(brokerJvm), env, kafkaConfig);
     }
 
     private static List<String> words(String s) {

@@ -19,6 +19,9 @@ abstract class ScenarioCommand implements Callable<Integer> {
     ClientOptions client;
 
     @Mixin
+    ProducerOptions producer;
+
+    @Mixin
     OutputOptions output;
 
     @Spec
@@ -33,7 +36,7 @@ abstract class ScenarioCommand implements Callable<Integer> {
         String command = "load-test " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         Scenario scenario = scenario();
         Runner.Outcome outcome = Runner.execute(scenario, fabric.spec(), client.spec(clients(), scenario.defaultIoThreads()),
-                output.dir(), command, System.out);
+                producer.spec(), output.dir(), command, System.out);
         return outcome.report().passed() ? 0 : FAILED;
     }
 }

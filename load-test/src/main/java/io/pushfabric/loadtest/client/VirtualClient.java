@@ -205,7 +205,7 @@ public final class VirtualClient implements WsListener {
         if (push.g() >= 0) {
             receipt = ledger.receivedTargeted(index, push.g());
         } else if (push.b() >= 0) {
-            receipt = ledger.receivedBroadcast(index, push.b());
+            receipt = ledger.receivedBroadcast(index, push.b(), receivedMicros);
         } else if (push.c() >= 0) {
             receipt = ledger.receivedChannel(index, push.c(), receivedMicros);
         } else {

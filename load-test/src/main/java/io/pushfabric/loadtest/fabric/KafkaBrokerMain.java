@@ -4,23 +4,44 @@ import io.pushfabric.embedded.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * A single-node Kafka broker (KRaft, {@link EmbeddedKafka}) in a JVM of its own, so that its CPU and memory
- * are measured apart from the load generator's. Arguments: {@code <port> <ready-file>}; it writes the
- * bootstrap address to the ready file once the broker is usable, and runs until it is terminated.
+ * are measured apart from the load generator's. Arguments: {@code <port> <ready-file> [key=value ...]}, the
+ * pairs being broker properties on top of {@link EmbeddedKafka}'s; it writes the bootstrap address to the ready
+ * file once the broker is usable, and runs until it is terminated.
  */
 public final class KafkaBrokerMain {
     private KafkaBrokerMain() {
     }
 
+    /** The command-line arguments for a broker on {@code port} with {@code config} on top of the defaults. */
+    static List<String> arguments(int port, Path ready, Map<String, String> config) {
+        List<String> args = new ArrayList<>(List.of(Integer.toString(port), ready.toString()));
+        config.forEach((k, v) -> args.add(k + "=" + v));
+        return args;
+    }
+
     public static void main(String[] args) throws IOException, InterruptedException {
-        if (args.length != 2) {
-            System.err.println("usage: KafkaBrokerMain <port> <ready-file>");
+        if (args.length < 2) {
+            System.err.println("usage: KafkaBrokerMain <port> <ready-file> [broker.property=value ...]");
             System.exit(2);
         }
-        EmbeddedKafka kafka = EmbeddedKafka.builder().port(Integer.parseInt(args[0])).start();
+        Map<String, String> config = new LinkedHashMap<>();
+        for (int i = 2; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            if (eq <= 0) {
+                System.err.println("KafkaBrokerMain: broker property '" + args[i] + "' is not key=value");
+                System.exit(2);
+            }
+            config.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
+        EmbeddedKafka kafka = EmbeddedKafka.builder().port(Integer.parseInt(args[0])).brokerProperties(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kafka.close();

@@ -63,7 +63,8 @@ final class OwnFabric implements Fabric {
             Files.createDirectories(logs);
             String bootstrap;
             if (spec.kafkaInProcess()) {
-                EmbeddedKafka kafka = EmbeddedKafka.builder().port(ListenPorts.pick()).start();
+                EmbeddedKafka kafka = EmbeddedKafka.builder().port(ListenPorts.pick())
+                        .brokerProperties(spec.kafkaConfig()).start();
                 running.push(kafka);
                 bootstrap = kafka.bootstrapServers();
                 d.put("kafka", "Apache Kafka " + Versions.get("kafka") + ", KRaft single node, inside the load generator JVM");
@@ -72,7 +73,7 @@ final class OwnFabric implements Fabric {
                 Path ready = runDir.resolve("kafka.ready");
                 ServiceProcess broker = ServiceProcess.start("kafka", ServiceImage.ownClasspath("kafka",
                                 KafkaBrokerMain.class.getName()).command(spec.brokerJvm(),
-                                List.of(Integer.toString(port), ready.toString())), Map.of(), logs);
+                                KafkaBrokerMain.arguments(port, ready, spec.kafkaConfig())), Map.of(), logs);
                 running.push(broker);
                 broker.awaitReady(() -> Files.exists(ready), READY_TIMEOUT);
                 bootstrap = Files.readString(ready).trim();
@@ -80,6 +81,7 @@ final class OwnFabric implements Fabric {
                 d.put("kafka", "Apache Kafka " + Versions.get("kafka") + ", KRaft single node, own JVM "
                         + String.join(" ", spec.brokerJvm()));
             }
+            d.put("kafka config overrides", new java.util.TreeMap<>(spec.kafkaConfig()).toString());
             RedisServerProcess redis = RedisServerProcess.start(ListenPorts.pick());
             running.push(redis);
             processes.add(new Watched("redis", redis.pid()));

@@ -19,10 +19,12 @@ import java.util.Optional;
  * @param dispatcherJvm   JVM options of the dispatcher
  * @param brokerJvm       JVM options of the Kafka broker process
  * @param env             extra {@code PUSH_*} / {@code KAFKA_*} variables for every service (override ours)
+ * @param kafkaConfig     broker properties on top of {@code EmbeddedKafka}'s (e.g. {@code num.io.threads})
  */
 public record OwnFabricSpec(int connectors, boolean kafkaInProcess, int partitions, ServiceImage.Launch launch,
                             Optional<Path> connectorJar, Optional<Path> dispatcherJar, List<String> connectorJvm,
-                            List<String> dispatcherJvm, List<String> brokerJvm, Map<String, String> env)
+                            List<String> dispatcherJvm, List<String> brokerJvm, Map<String, String> env,
+                            Map<String, String> kafkaConfig)
         implements FabricSpec {
     public OwnFabricSpec {
         if (connectors < 1) {
@@ -32,10 +34,19 @@ public record OwnFabricSpec(int connectors, boolean kafkaInProcess, int partitio
         dispatcherJvm = List.copyOf(dispatcherJvm);
         brokerJvm = List.copyOf(brokerJvm);
         env = Map.copyOf(env);
+        kafkaConfig = Map.copyOf(kafkaConfig);
+    }
+
+    /** A fabric with the broker's own settings. */
+    public OwnFabricSpec(int connectors, boolean kafkaInProcess, int partitions, ServiceImage.Launch launch,
+                         Optional<Path> connectorJar, Optional<Path> dispatcherJar, List<String> connectorJvm,
+                         List<String> dispatcherJvm, List<String> brokerJvm, Map<String, String> env) {
+        this(connectors, kafkaInProcess, partitions, launch, connectorJar, dispatcherJar, connectorJvm, dispatcherJvm,
+                brokerJvm, env, Map.of());
     }
 
     public OwnFabricSpec withConnectors(int n) {
         return new OwnFabricSpec(n, kafkaInProcess, partitions, launch, connectorJar, dispatcherJar, connectorJvm,
-                dispatcherJvm, brokerJvm, env);
+                dispatcherJvm, brokerJvm, env, kafkaConfig);
     }
 }

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntPredicate;
 import org.HdrHistogram.Histogram;
@@ -32,9 +30,7 @@ public final class ChannelBook {
     private final AtomicInteger next = new AtomicInteger();
     private final BitSet[] received;
     private final int[] highest;
-    private final AtomicIntegerArray copies;
-    private final AtomicLongArray firstMicros;
-    private final AtomicLongArray lastMicros;
+    private final CopyTimes copies;
     private final LongAdder outOfOrder = new LongAdder();
     private volatile int[][] subscribers;
 
@@ -55,9 +51,7 @@ public final class ChannelBook {
         this.channelOf = new int[maxMessages];
         this.seqOf = new int[maxMessages];
         this.nextSeq = new int[channels];
-        this.copies = new AtomicIntegerArray(maxMessages);
-        this.firstMicros = new AtomicLongArray(maxMessages);
-        this.lastMicros = new AtomicLongArray(maxMessages);
+        this.copies = new CopyTimes(maxMessages);
         this.received = new BitSet[clients * perClient];
         this.highest = new int[clients * perClient];
         for (int s = 0; s < received.length; s++) {
@@ -126,7 +120,6 @@ public final class ChannelBook {
         }
         channelOf[k] = channel;
         seqOf[k] = nextSeq[channel]++;
-        firstMicros.set(k, Long.MAX_VALUE);
         return k;
     }
 
@@ -166,9 +159,7 @@ public final class ChannelBook {
                 highest[subscription] = seq;
             }
         }
-        copies.incrementAndGet(k);
-        firstMicros.accumulateAndGet(k, micros, Math::min);
-        lastMicros.accumulateAndGet(k, micros, Math::max);
+        copies.copy(k, micros);
         return DeliveryLedger.Receipt.FIRST;
     }
 
@@ -203,14 +194,6 @@ public final class ChannelBook {
      * subscribers, two or more.
      */
     public Histogram spread(IntPredicate counted) {
-        Histogram h = new Histogram(LatencyBook.HIGHEST_MICROS, 3);
-        int n = Math.min(next.get(), channelOf.length);
-        for (int k = 0; k < n; k++) {
-            int expected = subscribersOf(k);
-            if (counted.test(k) && expected > 1 && copies.get(k) >= expected) {
-                h.recordValue(Math.min(LatencyBook.HIGHEST_MICROS, lastMicros.get(k) - firstMicros.get(k)));
-            }
-        }
-        return h;
+        return copies.spread(next.get(), counted, this::subscribersOf);
     }
 }

@@ -36,6 +36,7 @@ public final class DeliveryLedger {
     private final AtomicIntegerArray broadcast;
     private final AtomicInteger nextBroadcast = new AtomicInteger();
     private final BitSet[] broadcastsOf;
+    private final CopyTimes broadcastCopies;
     private final ChannelBook channels;
     private final byte[] channelPhase;
     private final AtomicIntegerArray channelState;
@@ -88,6 +89,7 @@ public final class DeliveryLedger {
         this.broadcastPhase = new byte[maxBroadcasts];
         this.broadcast = new AtomicIntegerArray(maxBroadcasts);
         this.broadcastsOf = new BitSet[clients];
+        this.broadcastCopies = new CopyTimes(maxBroadcasts);
         this.highestTargeted = new int[clients];
         for (int i = 0; i < clients; i++) {
             highestTargeted[i] = -1;
@@ -204,8 +206,8 @@ public final class DeliveryLedger {
         return Receipt.FIRST;
     }
 
-    /** {@code client} received broadcast {@code b}. */
-    public Receipt receivedBroadcast(int client, int b) {
+    /** {@code client} received broadcast {@code b} at {@code micros}. */
+    public Receipt receivedBroadcast(int client, int b, long micros) {
         if (b < 0 || b >= nextBroadcast.get() || client < 0 || client >= clients) {
             unknown.increment();
             return Receipt.UNKNOWN;
@@ -222,6 +224,7 @@ public final class DeliveryLedger {
         }
         if (audience.get(client)) {
             p.delivered.increment();
+            broadcastCopies.copy(b, micros);
         }
         delivered.increment();
         return Receipt.FIRST;
@@ -248,6 +251,15 @@ public final class DeliveryLedger {
     /** First-to-last copy spread (µs) of the channel messages of {@code phase} (-1: all) that reached everyone. */
     public Histogram channelSpread(int phase) {
         return channels.spread(k -> phase < 0 || channelPhase[k] == phase);
+    }
+
+    /**
+     * First-to-last copy spread (µs) of the broadcasts of {@code phase} (-1: all) that reached every client of the
+     * audience (copies to clients outside it are not timed).
+     */
+    public Histogram broadcastSpread(int phase) {
+        return broadcastCopies.spread(nextBroadcast.get(),
+                b -> (broadcast.get(b) & ACKED) != 0 && (phase < 0 || broadcastPhase[b] == phase), b -> audienceSize);
     }
 
     public PhaseSnapshot phase(int phase) {

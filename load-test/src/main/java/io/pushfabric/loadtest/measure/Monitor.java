@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,7 @@ public final class Monitor implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final List<TimelinePoint> timeline = new ArrayList<>();
     private final Map<String, ProcFs.ProcessSample> lastProcess = new HashMap<>();
+    private final List<Runnable> tickListeners = new CopyOnWriteArrayList<>();
     private volatile String phase = "start";
     private volatile String label = "";
     private ProcFs.MachineSample lastMachine;
@@ -74,6 +76,15 @@ public final class Monitor implements AutoCloseable {
     public void phase(String name, String progressLabel) {
         this.phase = name;
         this.label = progressLabel;
+    }
+
+    /** Runs {@code listener} on the monitor's thread after each second's sample, until removed. */
+    public void addTickListener(Runnable listener) {
+        tickListeners.add(listener);
+    }
+
+    public void removeTickListener(Runnable listener) {
+        tickListeners.remove(listener);
     }
 
     public synchronized List<TimelinePoint> timeline() {
@@ -140,6 +151,7 @@ public final class Monitor implements AutoCloseable {
                 round(Math.max(0, machineCpu - ours)), procs);
         timeline.add(point);
         out.println(progressLine(point));
+        tickListeners.forEach(Runnable::run);
     }
 
     private double machineCpu() {

@@ -32,23 +32,67 @@ public final class ProcFs {
      */
     public static java.util.Map<String, Long> threadTicks(long pid) {
         java.util.Map<String, Long> byName = new java.util.HashMap<>();
+        eachThread(pid, (tid, name, ticks) -> byName.merge(name.replaceAll("[0-9]+", "#"), ticks, Long::sum));
+        return byName;
+    }
+
+    /**
+     * CPU ticks used so far by each live thread of a process whose name contains {@code fragment}, by thread id
+     * (threads come and go: the JIT's compiler threads are started and stopped on demand).
+     */
+    public static java.util.Map<Long, Long> threadTicksById(long pid, String fragment) {
+        java.util.Map<Long, Long> byId = new java.util.HashMap<>();
+        eachThread(pid, (tid, name, ticks) -> {
+            if (name.contains(fragment)) {
+                byId.put(tid, ticks);
+            }
+        });
+        return byId;
+    }
+
+    /** Seconds since the process started ({@code /proc/<pid>/stat} starttime against {@code /proc/uptime}), or -1. */
+    public static double ageSeconds(long pid) {
+        try {
+            String stat = Files.readString(PROC.resolve(pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            double startedAt = Long.parseLong(f[19]) / (double) TICKS_PER_SECOND;
+            double uptime = Double.parseDouble(Files.readString(PROC.resolve("uptime")).trim().split("\\s+")[0]);
+            return Math.max(0, uptime - startedAt);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private interface ThreadVisitor {
+        void thread(long tid, String name, long ticks);
+    }
+
+    private static void eachThread(long pid, ThreadVisitor visitor) {
         try (Stream<Path> tasks = Files.list(PROC.resolve(pid + "/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     int open = stat.indexOf('(');
                     int close = stat.lastIndexOf(')');
-                    String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "#");
                     String[] f = stat.substring(close + 2).split(" ");
-                    byName.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    visitor.thread(Long.parseLong(task.getFileName().toString()), stat.substring(open + 1, close),
+                            Long.parseLong(f[11]) + Long.parseLong(f[12]));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended between the listing and the read
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return byName;
+            // the process is gone
         }
-        return byName;
+    }
+
+    /** CPU ticks so far (user + system) of each process that is still there, by its name. */
+    public static java.util.Map<String, Long> cpuTicks(List<Watched> processes) {
+        java.util.Map<String, Long> ticks = new java.util.LinkedHashMap<>();
+        for (Watched w : processes) {
+            process(w.pid()).ifPresent(s -> ticks.put(w.name(), s.cpuTicks()));
+        }
+        return ticks;
     }
 
     /** Empty when the process is gone (or this is not Linux). */

@@ -9,6 +9,7 @@ import io.pushfabric.client.PushPublisher;
 import io.pushfabric.loadtest.measure.ChannelBook;
 import io.pushfabric.loadtest.measure.DeliveryLedger;
 import io.pushfabric.loadtest.measure.MicroClock;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -16,6 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +35,10 @@ public final class RatedPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RatedPublisher.class);
     private static final long MAX_PARK_NANOS = 1_000_000;
 
-    private final PushPublisher publisher;
+    private static final String CLIENT_ID = "pushfabric-load-test";
+
+    private final PushPublisher[] publishers;
+    private final String[] clientIds;
     private final DeliveryLedger ledger;
     private final MicroClock clock;
     private final String pad;
@@ -41,11 +48,35 @@ public final class RatedPublisher implements AutoCloseable {
     /** Whether each request asks for receipts ({@code "receipt":true}); set before a run. */
     private volatile boolean receipts;
 
+    /** Records and requests the producers sent so far (-1 when Kafka's JMX metrics cannot be read). */
+    public record Requests(long records, long requests) {
+        public Requests minus(Requests before) {
+            if (records < 0 || before.records < 0) {
+                return new Requests(-1, -1);
+            }
+            return new Requests(records - before.records, requests - before.requests);
+        }
+
+        /** Records per request (every kind of request counts; produce requests are nearly all of them), or -1. */
+        public double recordsPerRequest() {
+            return records < 0 || requests <= 0 ? -1 : Math.round(100.0 * records / requests) / 100.0;
+        }
+    }
+
     /**
      * @param payloadBytes approximate size of the payload JSON; the pad field makes up the difference
+     * @param producers    how many producer instances, with which properties
      */
-    public RatedPublisher(String bootstrap, String topic, DeliveryLedger ledger, MicroClock clock, int payloadBytes) {
-        this.publisher = PushPublisher.create(bootstrap, topic, Map.of("client.id", "pushfabric-load-test"));
+    public RatedPublisher(String bootstrap, String topic, DeliveryLedger ledger, MicroClock clock, int payloadBytes,
+                          ProducerSpec producers) {
+        this.publishers = new PushPublisher[producers.producers()];
+        this.clientIds = new String[publishers.length];
+        for (int i = 0; i < publishers.length; i++) {
+            clientIds[i] = publishers.length == 1 ? CLIENT_ID : CLIENT_ID + "-" + i;
+            Map<String, Object> props = new java.util.HashMap<>(producers.properties());
+            props.put("client.id", clientIds[i]);
+            publishers[i] = PushPublisher.create(bootstrap, topic, props);
+        }
         this.ledger = ledger;
         this.clock = clock;
         this.pad = "x".repeat(Math.max(0, payloadBytes - 48));
@@ -123,12 +154,39 @@ public final class RatedPublisher implements AutoCloseable {
     }
 
     public void flush() {
-        publisher.flush();
+        for (PushPublisher p : publishers) {
+            p.flush();
+        }
+    }
+
+    /** What the producers sent so far, from their {@code producer-metrics} in JMX. */
+    public Requests requests() {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        double records = 0;
+        double requests = 0;
+        try {
+            for (String id : clientIds) {
+                ObjectName name = new ObjectName("kafka.producer:type=producer-metrics,client-id=" + id);
+                records += ((Number) server.getAttribute(name, "record-send-total")).doubleValue();
+                requests += ((Number) server.getAttribute(name, "request-total")).doubleValue();
+            }
+        } catch (JMException | RuntimeException e) {
+            LOG.debug("Producer metrics unavailable: {}", e.toString());
+            return new Requests(-1, -1);
+        }
+        return new Requests(Math.round(records), Math.round(requests));
     }
 
     @Override
     public void close() {
-        publisher.close();
+        for (PushPublisher p : publishers) {
+            p.close();
+        }
+    }
+
+    /** The producer of a key: one key always goes through the same producer, so its order holds. */
+    private PushPublisher producerOf(int key) {
+        return publishers[Math.floorMod(key, publishers.length)];
     }
 
     private void publish(int phase, int client, long dueMicros, IntFunction<UserId> users) {
@@ -139,7 +197,7 @@ public final class RatedPublisher implements AutoCloseable {
             payload.put("g", g).put("ph", phase).put("t", dueMicros).put("pad", pad);
             request = PushRequest.toUser(users.apply(client), payload).withCreatedAt(dueMicros / 1000)
                     .withReceipt(receipts);
-            publisher.publish(request).whenComplete((position, error) -> {
+            producerOf(client).publish(request).whenComplete((position, error) -> {
                 if (error == null) {
                     ledger.targetedAcked(g);
                 } else {
@@ -151,7 +209,7 @@ public final class RatedPublisher implements AutoCloseable {
             int b = ledger.newBroadcast(phase);
             payload.put("b", b).put("ph", phase).put("t", dueMicros).put("pad", pad);
             request = PushRequest.broadcast(payload).withCreatedAt(dueMicros / 1000).withReceipt(receipts);
-            publisher.publish(request).whenComplete((position, error) -> {
+            producerOf(b).publish(request).whenComplete((position, error) -> {
                 if (error == null) {
                     ledger.broadcastAcked(b);
                 } else {
@@ -168,7 +226,7 @@ public final class RatedPublisher implements AutoCloseable {
         payload.put("c", k).put("ph", phase).put("t", dueMicros).put("pad", pad);
         PushRequest request = PushRequest.toChannel(ChannelName.of(ChannelBook.name(channel)), payload)
                 .withCreatedAt(dueMicros / 1000);
-        publisher.publish(request).whenComplete((position, error) -> {
+        producerOf(channel).publish(request).whenComplete((position, error) -> {
             if (error == null) {
                 ledger.channelAcked(k);
             } else {

@@ -52,6 +52,9 @@ final class HtmlReport {
         if (!r.phases().isEmpty()) {
             h.append("<h2>Phases</h2>");
             phases(h, r.phases());
+            h.append("<h2>Server-side CPU per delivery</h2>");
+            cpuPerDelivery(h, r.phases());
+            spreads(h, r.phases());
             h.append("<h2>Hot threads while publishing (% of one core)</h2>");
             hotThreads(h, r.phases());
         }
@@ -114,6 +117,61 @@ final class HtmlReport {
             rows.add(row);
         }
         table(h, head, rows);
+    }
+
+    /**
+     * Per phase: CPU time of each process from the phase's start to the end of its settling, divided by the
+     * deliveries in that window (µs), and the fabric's total (the load generator is shown, never counted).
+     */
+    private static void cpuPerDelivery(StringBuilder h, List<PhaseResult> phases) {
+        Set<String> procs = new LinkedHashSet<>();
+        phases.stream().filter(p -> p.cpu() != null).forEach(p -> procs.addAll(p.cpu().processes().keySet()));
+        List<String> head = new ArrayList<>(List.of("phase", "window s", "deliveries", "fabric CPU %",
+                "fabric µs / delivery"));
+        for (String proc : procs) {
+            head.add(proc + " µs");
+        }
+        head.add("publisher records / request");
+        List<List<String>> rows = new ArrayList<>();
+        for (PhaseResult p : phases) {
+            if (p.cpu() == null) {
+                continue;
+            }
+            List<String> row = new ArrayList<>(List.of(p.name(), f1(p.cpu().windowSeconds()), n(p.cpu().delivered()),
+                    f1(p.cpu().fabricCpuPercent()), micros(p.cpu().fabricMicrosPerMessage())));
+            for (String proc : procs) {
+                var use = p.cpu().processes().get(proc);
+                row.add(use == null ? "" : micros(use.microsPerMessage()) + (use.fabric() ? "" : " (not fabric)"));
+            }
+            row.add(p.recordsPerRequest() < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", p.recordsPerRequest()));
+            rows.add(row);
+        }
+        table(h, head, rows);
+        h.append("<p>CPU time (user + system, <code>/proc/&lt;pid&gt;/stat</code>) of each process from the phase's start"
+                + " to the end of its settling, divided by the deliveries made in that window (a broadcast or channel copy"
+                + " counts once per recipient). The fabric total is Kafka, Redis, the dispatcher(s) and the connectors;"
+                + " the load generator is not part of it.</p>");
+    }
+
+    /** First-to-last copy spread of each fanned-out message, per phase that had any. */
+    private static void spreads(StringBuilder h, List<PhaseResult> phases) {
+        List<List<String>> rows = new ArrayList<>();
+        for (PhaseResult p : phases) {
+            LatencySummary l = p.spread();
+            if (l != null && l.count() > 0) {
+                rows.add(List.of(p.name(), n(l.count()), f1(l.p50()), f1(l.p90()), f1(l.p99()), f1(l.max())));
+            }
+        }
+        if (!rows.isEmpty()) {
+            h.append("<h2>First-to-last copy spread</h2>");
+            table(h, List.of("phase", "messages", "p50 ms", "p90 ms", "p99 ms", "max ms"), rows);
+            h.append("<p>Per broadcast (or channel message) that reached every recipient: time from its first copy's"
+                    + " receipt to its last copy's.</p>");
+        }
+    }
+
+    private static String micros(double v) {
+        return v < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static void hotThreads(StringBuilder h, List<PhaseResult> phases) {

@@ -1,5 +1,6 @@
 package io.pushfabric.loadtest.scenario;
 
+import io.pushfabric.loadtest.measure.LatencySummary;
 import io.pushfabric.loadtest.publish.RatedPublisher;
 import io.pushfabric.loadtest.report.PhaseResult;
 import java.time.Duration;
@@ -39,9 +40,14 @@ public final class RateSweep implements Scenario {
         }
     }
 
-    /** One judged step. */
+    /**
+     * One judged step. {@code fabricCpuMicrosPerDelivery}: CPU of Kafka, Redis, dispatcher and connectors from the
+     * step's start to the end of its settling, per delivery (per copy for broadcasts); {@code spread}: first-to-last
+     * copy spread of each broadcast (no samples for targeted steps).
+     */
     public record Step(double rate, double sentPerSec, double deliveredPerSec, double deliveredPercent, double p50Ms,
-                       double p99Ms, double p999Ms, double maxMs, String verdict) {
+                       double p99Ms, double p999Ms, double maxMs, String verdict, double fabricCpuMicrosPerDelivery,
+                       double fabricCpuPercent, LatencySummary spread, double recordsPerRequest) {
     }
 
     private final Settings settings;
@@ -103,10 +109,13 @@ public final class RateSweep implements Scenario {
             PhaseResult r = run.phaseResult(index);
             String verdict = verdict(r, rate);
             Step step = new Step(rate, r.sentPerSec(), r.deliveredPerSec(), Math.round(r.deliveredRatio() * 100_000) / 1000.0,
-                    r.latency().p50(), r.latency().p99(), r.latency().p999(), r.latency().max(), verdict);
+                    r.latency().p50(), r.latency().p99(), r.latency().p999(), r.latency().max(), verdict,
+                    r.cpu().fabricMicrosPerMessage(), r.cpu().fabricCpuPercent(), r.spread(), r.recordsPerRequest());
             steps.add(step);
-            run.out().printf("STEP %d %s: sent %.0f/s delivered %.0f/s (%.3f%%) %s -> %s%n", rate, unit, r.sentPerSec(),
-                    r.deliveredPerSec(), 100 * r.deliveredRatio(), r.latency().brief(), verdict);
+            run.out().printf("STEP %d %s: sent %.0f/s delivered %.0f/s (%.3f%%) %s -> %s; %s%s%n", rate, unit,
+                    r.sentPerSec(), r.deliveredPerSec(), 100 * r.deliveredRatio(), r.latency().brief(), verdict,
+                    r.cpu().brief(settings.kind() == Kind.TARGETED ? "msg" : "copy"),
+                    r.spread().count() == 0 ? "" : "; first-to-last copy spread " + r.spread().brief());
             if (verdict.equals("ok")) {
                 lastGood = step;
             } else {

@@ -2,6 +2,8 @@ package io.pushfabric.loadtest.scenario;
 
 import io.pushfabric.loadtest.client.ClientFleet;
 import io.pushfabric.loadtest.fabric.Fabric;
+import io.pushfabric.loadtest.measure.CpuCost;
+import io.pushfabric.loadtest.measure.CpuMeter;
 import io.pushfabric.loadtest.measure.DeliveryLedger;
 import io.pushfabric.loadtest.measure.HotThreads;
 import io.pushfabric.loadtest.measure.LatencyBook;
@@ -10,12 +12,14 @@ import io.pushfabric.loadtest.measure.MicroClock;
 import io.pushfabric.loadtest.measure.Monitor;
 import io.pushfabric.loadtest.measure.Phases;
 import io.pushfabric.loadtest.measure.TimelinePoint;
+import io.pushfabric.loadtest.publish.ProducerSpec;
 import io.pushfabric.loadtest.publish.RatedPublisher;
 import io.pushfabric.loadtest.report.PhaseResult;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,16 +49,23 @@ public final class RunContext {
     private final Histogram handshakes = new Histogram(LatencyBook.HIGHEST_MICROS, 3);
     private final Histogram welcomes = new Histogram(LatencyBook.HIGHEST_MICROS, 3);
     private final HotThreads hotThreads;
+    private final CpuMeter cpuMeter;
+    private final Map<Integer, CpuMeter.Window> cpuWindows = new HashMap<>();
+    private final ProducerSpec producers;
     private RatedPublisher publisher;
 
-    /** A phase as it ended; turned into a {@link PhaseResult} once the run has drained. */
+    /**
+     * A phase as it ended; turned into a {@link PhaseResult} once the run has drained. {@code cpu} is the fabric's
+     * CPU from the phase's start to the end of its settling; {@code requests} what the producers sent meanwhile.
+     */
     private record PhaseRecord(int index, String name, String kind, double rate, double seconds,
                                DeliveryLedger.PhaseSnapshot atSettle, long settleMillis,
-                               Map<String, List<HotThreads.Use>> hotThreads) {
+                               Map<String, List<HotThreads.Use>> hotThreads, CpuCost cpu,
+                               RatedPublisher.Requests requests) {
     }
 
-    RunContext(Fabric fabric, ClientFleet fleet, ClientSpec clients, DeliveryLedger ledger, LatencyBook latency,
-               Phases phases, Monitor monitor, MicroClock clock, PrintStream out) {
+    RunContext(Fabric fabric, ClientFleet fleet, ClientSpec clients, ProducerSpec producers, DeliveryLedger ledger,
+               LatencyBook latency, Phases phases, Monitor monitor, MicroClock clock, PrintStream out) {
         this.fabric = fabric;
         this.fleet = fleet;
         this.clients = clients;
@@ -65,6 +76,8 @@ public final class RunContext {
         this.clock = clock;
         this.out = out;
         this.hotThreads = new HotThreads(monitor.processes());
+        this.cpuMeter = new CpuMeter(monitor.processes(), fabric.processes());
+        this.producers = producers;
     }
 
     public Fabric fabric() {
@@ -93,7 +106,8 @@ public final class RunContext {
 
     public synchronized RatedPublisher publisher() {
         if (publisher == null) {
-            publisher = new RatedPublisher(fabric.bootstrap(), fabric.requestsTopic(), ledger, clock, clients.payloadBytes());
+            publisher = new RatedPublisher(fabric.bootstrap(), fabric.requestsTopic(), ledger, clock, clients.payloadBytes(),
+                    producers);
         }
         return publisher;
     }
@@ -103,12 +117,22 @@ public final class RunContext {
         int index = phases.add(name);
         monitor.phase(name, label);
         hotThreads.mark();
+        synchronized (cpuWindows) {
+            cpuWindows.put(index, cpuMeter.open());
+        }
         return index;
+    }
+
+    /** A CPU window opened now, for a measurement of the scenario's own (e.g. idle CPU). */
+    public CpuMeter.Window openCpuWindow() {
+        return cpuMeter.open();
     }
 
     /**
      * Connects every client (first connects through the gate, retried on failure), waits up to {@code timeout}
      * for all to be welcomed, and makes the welcomed ones the audience of everything published from now on.
+     * Reports (detail {@code connect}, and a {@code CONNECT:} line) the time from the first connect until the last
+     * welcome arrived.
      * @return how many are live
      */
     public int connectAll(Duration timeout) throws InterruptedException {
@@ -123,9 +147,12 @@ public final class RunContext {
         connect.put("clients", live);
         connect.put("seconds", round(seconds));
         connect.put("connectsPerSecond", round(live / seconds));
+        connect.put("allWelcomed", all);
         connect.put("handshake", LatencySummary.of(times[0]));
         connect.put("welcome", LatencySummary.of(times[1]));
         details.put("connect", connect);
+        out.printf(java.util.Locale.ROOT, "CONNECT: %s%d of %d clients welcomed in %.1f s (%.0f/s)%n", all ? "all " : "only ",
+                live, fleet.size(), seconds, live / seconds);
         if (!all) {
             note(String.format("only %d of %d clients were welcomed within %d s", live, fleet.size(), timeout.toSeconds()));
         }
@@ -166,6 +193,7 @@ public final class RunContext {
 
     private int publishPhase(String name, String label, String kind, double rate, Duration settle,
                              IntConsumer publishing) {
+        RatedPublisher.Requests requestsBefore = publisher().requests();
         int index = beginPhase(name, label);
         long t0 = System.nanoTime();
         publishing.accept(index);
@@ -173,16 +201,25 @@ public final class RunContext {
         Map<String, List<HotThreads.Use>> hot = hotThreads.since();
         publisher().flush();
         long settleMillis = awaitSettled(index, settle);
-        records.add(new PhaseRecord(index, name, kind, rate, seconds, ledger.phase(index), settleMillis, hot));
+        DeliveryLedger.PhaseSnapshot atSettle = ledger.phase(index);
+        records.add(new PhaseRecord(index, name, kind, rate, seconds, atSettle, settleMillis, hot,
+                closeCpuWindow(index, atSettle.delivered()), publisher().requests().minus(requestsBefore)));
         return index;
+    }
+
+    private CpuCost closeCpuWindow(int index, long delivered) {
+        synchronized (cpuWindows) {
+            return cpuWindows.remove(index).close(delivered);
+        }
     }
 
     /** Records a phase whose publishing the scenario drove itself (hot threads since its {@link #beginPhase}). */
     public void recordPhase(int index, String kind, double rate, double seconds, Duration settle) {
         Map<String, List<HotThreads.Use>> hot = hotThreads.since();
         long settleMillis = awaitSettled(index, settle);
-        records.add(new PhaseRecord(index, phases.name(index), kind, rate, seconds, ledger.phase(index), settleMillis,
-                hot));
+        DeliveryLedger.PhaseSnapshot atSettle = ledger.phase(index);
+        records.add(new PhaseRecord(index, phases.name(index), kind, rate, seconds, atSettle, settleMillis, hot,
+                closeCpuWindow(index, atSettle.delivered()), new RatedPublisher.Requests(-1, -1)));
     }
 
     /** Waits until the phase is settled or {@code limit} passes. @return the milliseconds waited */
@@ -256,7 +293,14 @@ public final class RunContext {
         return new PhaseResult(r.name(), r.kind(), r.rate(), round(r.seconds()), s.sent(), s.acked(), s.failed(),
                 s.expected(), s.delivered(), ratio, countLost ? ledger.lost(r.index()) : -1, s.duplicates(),
                 round(s.acked() / Math.max(1e-3, r.seconds())), round(s.delivered() / Math.max(1e-3, window)),
-                r.settleMillis(), LatencySummary.of(latency.phase(r.index())), processUse(r.name()), r.hotThreads());
+                r.settleMillis(), LatencySummary.of(latency.phase(r.index())), processUse(r.name()), r.hotThreads(),
+                r.cpu(), LatencySummary.of(spread(r.index())), r.requests().recordsPerRequest());
+    }
+
+    /** First-to-last copy spread of the phase's broadcasts, or else of its channel messages (none: empty). */
+    private Histogram spread(int index) {
+        Histogram broadcasts = ledger.broadcastSpread(index);
+        return broadcasts.getTotalCount() > 0 ? broadcasts : ledger.channelSpread(index);
     }
 
     private Map<String, PhaseResult.ProcessUse> processUse(String phase) {

@@ -20,6 +20,7 @@ import io.pushfabric.loadtest.measure.Phases;
 import io.pushfabric.loadtest.measure.ProcFs;
 import io.pushfabric.loadtest.measure.TimelinePoint;
 import io.pushfabric.loadtest.measure.Watched;
+import io.pushfabric.loadtest.publish.ProducerSpec;
 import io.pushfabric.loadtest.report.ProcessSummary;
 import io.pushfabric.loadtest.report.ReportWriter;
 import io.pushfabric.loadtest.report.RunReport;
@@ -59,6 +60,12 @@ public final class Runner {
 
     public static Outcome execute(Scenario scenario, FabricSpec fabricSpec, ClientSpec clients, Path outDir,
                                   String commandLine, PrintStream out) throws Exception {
+        return execute(scenario, fabricSpec, clients, ProducerSpec.DEFAULT, outDir, commandLine, out);
+    }
+
+    /** @param producers how the load generator's publisher produces to Kafka */
+    public static Outcome execute(Scenario scenario, FabricSpec fabricSpec, ClientSpec clients, ProducerSpec producers,
+                                  Path outDir, String commandLine, PrintStream out) throws Exception {
         String runId = scenario.name() + "-" + LocalDateTime.now().format(STAMP);
         Path runDir = outDir.resolve(runId).toAbsolutePath();
         String startedAt = ZonedDateTime.now().toString();
@@ -66,13 +73,15 @@ public final class Runner {
         FabricSpec spec = fabricSpec instanceof OwnFabricSpec own ? own.withConnectors(scenario.connectors(own.connectors()))
                 : fabricSpec;
         Map<String, String> environment = environment(clients);
+        environment.put("publisher", producers.describe());
         out.println("pushfabric load test: " + scenario.name() + " -> " + runDir);
         Fabric fabric = FabricSpec.open(spec, runDir);
         Thread hook = new Thread(fabric::close, "lt-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         RunReport report;
         try {
-            report = run(scenario, fabric, spec, clients, runId, runDir, startedAt, t0, commandLine, environment, out);
+            report = run(scenario, fabric, spec, clients, producers, runId, runDir, startedAt, t0, commandLine,
+                    environment, out);
         } finally {
             fabric.close();
             try {
@@ -88,9 +97,9 @@ public final class Runner {
         return new Outcome(report, runDir, html);
     }
 
-    private static RunReport run(Scenario scenario, Fabric fabric, FabricSpec spec, ClientSpec clients, String runId,
-                                 Path runDir, String startedAt, long t0, String commandLine,
-                                 Map<String, String> environment, PrintStream out) throws Exception {
+    private static RunReport run(Scenario scenario, Fabric fabric, FabricSpec spec, ClientSpec clients,
+                                 ProducerSpec producers, String runId, Path runDir, String startedAt, long t0,
+                                 String commandLine, Map<String, String> environment, PrintStream out) throws Exception {
         MicroClock clock = new MicroClock();
         DeliveryLedger ledger = new DeliveryLedger(clients.clients(), scenario.maxTargeted(), scenario.maxBroadcasts(),
                 scenario.channels(clients.clients()));
@@ -111,9 +120,14 @@ public final class Runner {
                      fabric.dispatcherGroup(), fabric.nodeTopicPrefix()));
              Monitor monitor = new Monitor(watched, () -> new Monitor.Counts(ledger.published(), ledger.delivered(),
                      fleet.live()), stages::latest, latency, out)) {
-            stages.start();
+            if (scenario.probesKafka()) {
+                stages.start();
+            }
             monitor.start();
-            RunContext ctx = new RunContext(fabric, fleet, clients, ledger, latency, phases, monitor, clock, out);
+            RunContext ctx = new RunContext(fabric, fleet, clients, producers, ledger, latency, phases, monitor, clock, out);
+            if (kafkaHere) {
+                ctx.note("Kafka runs inside the load generator's JVM: its CPU is not in the fabric CPU per message");
+            }
             GcLogs.Pauses ownGcBefore = GcLogs.own();
             boolean passed;
             try {
@@ -231,9 +245,20 @@ public final class Runner {
         RunReport.Totals t = r.totals();
         sb.append(String.format("published %d, delivered %d, lost %d, duplicates %d, out of order %d, misrouted %d%n",
                 t.published(), t.delivered(), t.lost(), t.duplicates(), t.outOfOrder(), t.misrouted()));
-        r.phases().forEach(p -> sb.append(String.format("  %-22s target %8.0f/s sent %8.0f/s delivered %9.0f/s (%.3f%%) %s%n",
-                p.name(), p.targetRate(), p.sentPerSec(), p.deliveredPerSec(), 100 * p.deliveredRatio(),
-                p.latency().brief())));
+        r.phases().forEach(p -> {
+            sb.append(String.format("  %-22s target %8.0f/s sent %8.0f/s delivered %9.0f/s (%.3f%%) %s%n",
+                    p.name(), p.targetRate(), p.sentPerSec(), p.deliveredPerSec(), 100 * p.deliveredRatio(),
+                    p.latency().brief()));
+            if (p.cpu() != null) {
+                sb.append(String.format("  %-22s cpu %s%n", "", p.cpu().brief(p.kind().equals("targeted") ? "msg" : "copy")));
+            }
+            if (p.spread() != null && p.spread().count() > 0) {
+                sb.append(String.format("  %-22s first-to-last copy spread %s%n", "", p.spread().brief()));
+            }
+            if (p.recordsPerRequest() > 0) {
+                sb.append(String.format("  %-22s publisher %.2f records per Kafka request%n", "", p.recordsPerRequest()));
+            }
+        });
         r.details().forEach((k, v) -> sb.append("  ").append(k).append(": ").append(brief(v)).append('\n'));
         r.notes().forEach(n -> sb.append("  note: ").append(n).append('\n'));
         return sb.toString();

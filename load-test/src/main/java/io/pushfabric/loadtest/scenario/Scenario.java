@@ -25,6 +25,14 @@ public interface Scenario {
         return 2;
     }
 
+    /**
+     * Whether the run asks Kafka once a second for the dispatchers' backlog and the node-topic appends (the
+     * progress line's {@code disp} and {@code lag}). Those requests cost the broker a little CPU of their own.
+     */
+    default boolean probesKafka() {
+        return true;
+    }
+
     /** Ledger capacity: targeted messages and broadcasts this run may publish at most. */
     int maxTargeted();
 
