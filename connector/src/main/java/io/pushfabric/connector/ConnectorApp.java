@@ -143,7 +143,7 @@ public final class ConnectorApp implements AutoCloseable {
             closeables.push(producer);
             KafkaMarkerLog markers = new KafkaMarkerLog(producer, requests, node);
 
-            NodeTopicConsumer nodeConsumer = new NodeTopicConsumer(consumer(config, "node-" + node), nodeTopic,
+            NodeTopicConsumer nodeConsumer = new NodeTopicConsumer(tailing(config, "node-" + node), nodeTopic,
                     sessions, channels, metrics, node, clock, receipts);
             nodeConsumer.seekToEnd();
             Thread consumerThread = thread("pf-node-consumer-" + node, nodeConsumer);
@@ -210,7 +210,7 @@ public final class ConnectorApp implements AutoCloseable {
             closeables.push(server);
             ConnectorApp app = new ConnectorApp(config, sessions, server, heartbeat, membership, nodeConsumer, metrics,
                     drainer, subscriptions, closeables);
-            ControlTopicConsumer control = new ControlTopicConsumer(consumer(config, "control-" + node),
+            ControlTopicConsumer control = new ControlTopicConsumer(tailing(config, "control-" + node),
                     config.kafka().topics().control(), command -> app.onAdminCommand(command, sessionExecutor));
             control.seekToEnd();
             Thread controlThread = thread("pf-control-" + node, control);
@@ -228,11 +228,25 @@ public final class ConnectorApp implements AutoCloseable {
     }
 
     private static KafkaConsumer<String, byte[]> consumer(ConnectorConfig config, String clientId) {
+        return consumer(config, clientId, 50);
+    }
+
+    /**
+     * A consumer that follows the end of a topic (the node topic, the control topic). With {@code fetch.min.bytes}
+     * at 1 the broker answers a fetch as soon as a record arrives, so the longer wait costs no latency; it only
+     * makes an idle node send 2 fetches a second instead of 20. See operations.md, "Kafka client settings".
+     */
+    private static KafkaConsumer<String, byte[]> tailing(ConnectorConfig config, String clientId) {
+        return consumer(config, clientId, 500);
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(ConnectorConfig config, String clientId, int fetchMaxWaitMs) {
         return new KafkaConsumer<>(config.kafka().clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
+                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs,
                 ConsumerConfig.CLIENT_ID_CONFIG, "pushfabric-" + clientId)),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }

@@ -91,7 +91,10 @@ public final class DispatcherApp implements AutoCloseable {
             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.kafka().clientConfig(Map.of(
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    // Tuned for one node-topic record per node per polled batch: see operations.md, "Kafka client settings".
                     ProducerConfig.LINGER_MS_CONFIG, 1,
+                    ProducerConfig.BATCH_SIZE_CONFIG, 16 * 1024,
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
@@ -104,6 +107,8 @@ public final class DispatcherApp implements AutoCloseable {
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
+                    ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1,
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500,
                     ConsumerConfig.CLIENT_ID_CONFIG, "pushfabric-dispatcher-consumer-" + instance)),
                     new StringDeserializer(), new ByteArrayDeserializer());
             opened.push(consumer);

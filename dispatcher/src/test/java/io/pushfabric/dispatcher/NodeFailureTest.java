@@ -47,7 +47,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A node that cannot take deliveries, on real Kafka and Redis: the dispatcher fences that node (evicts its lease,
  * so its sessions resume with their cursors) and keeps delivering to every other node. Alice's sessions are on
- * node A, Bob's on node B; one partition, so a stall for Bob would hold Alice's messages back too.
+ * node A, Bob's on node B; one partition, so a stall for Bob would hold Alice's messages back too. And what a
+ * node gets when all is well: a polled batch's deliveries in a few records, in order.
  */
 class NodeFailureTest {
     private static final UserId ALICE = UserId.of("alice");
@@ -58,6 +59,8 @@ class NodeFailureTest {
 
     private final PushRequestCodec codec = new PushRequestCodec();
     private Topics topics;
+    private String prefix;
+    private String group;
     private Admin admin;
     private RedisRegistries redis;
     private NodeLeases leases;
@@ -67,7 +70,8 @@ class NodeFailureTest {
     @BeforeEach
     void start() throws Exception {
         String base = TestInfra.uniqueName("fence");
-        String prefix = TestInfra.uniqueName("fence") + ":";
+        prefix = TestInfra.uniqueName("fence") + ":";
+        group = TestInfra.uniqueName("fence");
         topics = Topics.withBase(base);
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap()));
         admin.createTopics(List.of(new NewTopic(base, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
@@ -80,13 +84,17 @@ class NodeFailureTest {
         redis.routes().register(new SessionRoute(BOB, "s-bob", B));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
-        dispatcher = DispatcherApp.start(DispatcherConfig.fromEnv(Map.of(
+        dispatcher = startDispatcher();
+    }
+
+    private DispatcherApp startDispatcher() {
+        return DispatcherApp.start(DispatcherConfig.fromEnv(Map.of(
                 "PUSH_KAFKA_BOOTSTRAP", TestInfra.kafkaBootstrap(),
-                "PUSH_TOPIC_REQUESTS", base,
+                "PUSH_TOPIC_REQUESTS", topics.requests(),
                 "PUSH_TOPIC_NODE_PREFIX", topics.nodePrefix(),
                 "PUSH_REDIS", TestInfra.redisUri(),
                 "PUSH_REDIS_PREFIX", prefix,
-                "PUSH_DISPATCHER_GROUP", TestInfra.uniqueName("fence"),
+                "PUSH_DISPATCHER_GROUP", group,
                 "PUSH_REQUESTS_PARTITIONS", "1",
                 "PUSH_TOPIC_REPLICATION", "1",
                 "PUSH_LIVE_NODES_TTL_MS", "100",
@@ -114,9 +122,14 @@ class NodeFailureTest {
                 .get(10, TimeUnit.SECONDS);
     }
 
-    /** Alice's messages that reached node A's topic, in order. */
+    /** The messages that reached a node's topic, in order. */
     private List<String> deliveredTo(NodeId node, int atLeast) {
-        List<String> texts = new ArrayList<>();
+        return recordsAt(node, atLeast).stream().flatMap(List::stream).toList();
+    }
+
+    /** The messages of each record of a node's topic, record by record, once at least {@code atLeast} arrived. */
+    private List<List<String>> recordsAt(NodeId node, int atLeast) {
+        List<List<String>> records = new ArrayList<>();
         DeliveryCodec deliveries = new DeliveryCodec();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap(),
@@ -127,13 +140,13 @@ class NodeFailureTest {
             consumer.seekToBeginning(List.of(tp));
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    Delivery delivery = deliveries.decode(r.value());
-                    texts.add(delivery.request().payload().asText());
+                    records.add(deliveries.decodeRecord(r.value(), unreadable -> { }).stream()
+                            .map(d -> d.request().payload().asText()).toList());
                 }
-                return texts.size() >= atLeast;
+                return records.stream().mapToInt(List::size).sum() >= atLeast;
             });
         }
-        return texts;
+        return records;
     }
 
     private static List<String> numbered(String prefix, int from, int to) {
@@ -142,6 +155,28 @@ class NodeFailureTest {
             texts.add(prefix + i);
         }
         return texts;
+    }
+
+    @Test
+    void aPolledBatchForOneNodeTravelsAsOneRecordInPublishOrder() throws Exception {
+        createNodeTopic(A, Map.of());
+        dispatcher.close();
+        dispatcher = null;
+        redis.routes().register(new SessionRoute(BOB, "s-bob-on-a", A));
+        List<String> published = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            UserId user = i % 2 == 0 ? ALICE : BOB;
+            published.add(user.value() + i);
+            PushRequest request = PushRequest.toUser(user, JsonNodeFactory.instance.textNode(user.value() + i));
+            producer.send(new ProducerRecord<>(topics.requests(), RoutingKeys.of(request), codec.encode(request)));
+        }
+        producer.flush();
+
+        dispatcher = startDispatcher(); // its first poll finds all 300 waiting
+
+        List<List<String>> records = recordsAt(A, 300);
+        assertThat(records).as("300 deliveries in a handful of records, not 300").hasSizeLessThanOrEqualTo(3);
+        assertThat(records.stream().flatMap(List::stream)).containsExactlyElementsOf(published);
     }
 
     @Test

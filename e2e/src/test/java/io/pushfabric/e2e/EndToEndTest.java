@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The push path end to end on real Kafka and Redis: 2 connectors, 2 dispatchers, 200 users with 1 to 3
  * sessions each spread over both connectors, 50 users never connected, 5,000 targeted messages and 20
- * broadcasts.
+ * broadcasts, packed per node and polled batch into node-topic records.
  */
 class EndToEndTest {
     private static final int USERS = 200;
@@ -116,6 +116,10 @@ class EndToEndTest {
                 assertThat(everyone).as("broadcasts seen by a session of %s", user).containsExactlyElementsOf(broadcasts);
             }
         }
+        long records = fabric.dispatchers().stream().mapToLong(d -> d.metrics().nodeRecords()).sum();
+        double deliveries = fabric.dispatchers().stream().mapToDouble(d -> d.metrics().deliveriesInNodeRecords()).sum();
+        assertThat(records).as("a node's deliveries of one polled batch share a node-topic record")
+                .isPositive().isLessThan((long) deliveries);
         long offlineMessages = expected.entrySet().stream().filter(e -> e.getKey().startsWith("offline-"))
                 .mapToLong(e -> e.getValue().size()).sum();
         assertThat(offlineMessages).isPositive();

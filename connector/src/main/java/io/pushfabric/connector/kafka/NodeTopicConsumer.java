@@ -5,7 +5,6 @@ import io.pushfabric.connector.session.LocalSessions;
 import io.pushfabric.connector.session.SessionMetrics;
 import io.pushfabric.connector.session.SessionReceipts;
 import io.pushfabric.contracts.Delivery;
-import io.pushfabric.contracts.DeliveryCodec;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.frames.FrameCodec;
 import io.pushfabric.contracts.frames.ServerFrame;
@@ -25,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads this node's topic and hands each delivery to the local sessions of its user (all of them for a
+ * Reads this node's topic, splits each record into its deliveries ({@link NodeTopicRecords}), and hands each
+ * delivery to the local sessions of its user (all of them for a
  * broadcast, the channel's local subscribers for a channel), and says to how many in a {@code delivered} receipt
  * when the delivery has receipts on. It starts at the end of the topic: whatever is older was meant for sessions
  * of a previous
@@ -42,7 +42,7 @@ public final class NodeTopicConsumer implements Runnable {
     private final NodeId node;
     private final Clock clock;
     private final SessionReceipts receipts;
-    private final DeliveryCodec codec = new DeliveryCodec();
+    private final NodeTopicRecords split = new NodeTopicRecords();
     private final FrameCodec frames = new FrameCodec();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile long lastPollAt;
@@ -101,7 +101,9 @@ public final class NodeTopicConsumer implements Runnable {
                 }
                 lastPollAt = clock.millis();
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    handle(record);
+                    for (Delivery delivery : split.split(record)) {
+                        handle(delivery);
+                    }
                 }
             }
         } finally {
@@ -110,14 +112,7 @@ public final class NodeTopicConsumer implements Runnable {
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> record) {
-        Delivery delivery;
-        try {
-            delivery = codec.decode(record.value());
-        } catch (RuntimeException e) {
-            LOG.warn("Skipping unreadable delivery at {}-{}: {}", record.partition(), record.offset(), e.getMessage());
-            return;
-        }
+    private void handle(Delivery delivery) {
         try {
             if (delivery.request().isExpiredAt(clock.millis())) {
                 metrics.expired();

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #dropDuplicates}: producer-id duplicates (one Redis round trip);</li>
  *   <li>{@link #resolve}: the users' and channels' live nodes (cache, then one Redis round trip for the misses);</li>
  *   <li>{@link #fanOut}: one delivery per node, in record order, so per-user (and per-channel) order holds on
- *       every node topic; a channel costs one delivery per node that holds subscribers, never one per subscriber;</li>
+ *       every node topic; a channel costs one delivery per node that holds subscribers, never one per subscriber;
+ *       a node's deliveries of the batch travel together in as few node-topic records as fit
+ *       ({@link NodeRecords});</li>
  *   <li>{@link #settle}: wait for every send, then act on failures by their {@link FailureScope}: a node that
  *       cannot take deliveries is fenced (its lease evicted, so it closes its sessions and they resume with their
  *       cursors) and dispatch goes on for every other node; a record no node could take is dead-lettered as
@@ -112,8 +114,11 @@ public final class BatchDispatcher {
         }
     }
 
-    /** One send in flight: a delivery ({@code node} set) or a dead letter ({@code node} null). */
-    private record Send(PolledRecord record, NodeId node, CompletableFuture<Void> ack) {
+    /**
+     * One send in flight: a node-topic record with the deliveries of {@code records} ({@code node} set), or the
+     * dead letter of one record ({@code node} null).
+     */
+    private record Send(List<PolledRecord> records, NodeId node, CompletableFuture<Void> ack) {
     }
 
     /** What happened to this batch's records and nodes while its sends settle. */
@@ -268,28 +273,39 @@ public final class BatchDispatcher {
     }
 
     /**
-     * Step 4. Deliveries in record order. A send the sink refuses at once is decided at once, so a fenced node
-     * gets nothing more of this batch: its topic never holds a later record without an earlier one.
+     * Step 4. Deliveries in record order, packed per node into as few node-topic records as fit
+     * ({@link NodeRecords}). A send the sink refuses at once is decided at once, so a fenced node gets nothing more
+     * of this batch: its topic never holds a later record without an earlier one.
      */
     private List<Send> fanOut(List<Accepted> unique, Targets targets, DeliverySink sink, Outcomes outcomes) {
-        List<Send> sends = new ArrayList<>();
+        NodeRecords perNode = new NodeRecords();
         for (Accepted a : unique) {
             Set<NodeId> nodes = targets.of(a.request());
             if (nodes.isEmpty()) {
                 continue;
             }
             byte[] value = deliveryCodec.encode(new Delivery(a.position(), receipts.marked(a.request())));
-            String key = RoutingKeys.of(a.request());
             for (NodeId node : nodes) {
-                if (outcomes.fenced.contains(node) || outcomes.undeliverable.contains(a.position())) {
-                    continue;
-                }
-                Send send = new Send(a.record(), node, sink.deliver(node, key, value));
-                if (send.ack().isCompletedExceptionally()) {
-                    onFailure(send, failureOf(send.ack()), sink, outcomes);
-                } else {
-                    sends.add(send);
-                }
+                perNode.add(node, a.record(), value);
+            }
+        }
+        List<Send> sends = new ArrayList<>();
+        for (NodeRecords.Packed packed : perNode.pack(sink::maxRecordBytes)) {
+            if (outcomes.fenced.contains(packed.node())) {
+                continue;
+            }
+            List<NodeRecords.Entry> entries = packed.entries().stream()
+                    .filter(e -> !outcomes.undeliverable.contains(e.record().position())).toList();
+            if (entries.isEmpty()) {
+                continue;
+            }
+            NodeRecords.Packed sending = new NodeRecords.Packed(packed.node(), entries);
+            metrics.recordDeliveries.record(entries.size());
+            Send send = new Send(sending.records(), packed.node(), sink.deliver(packed.node(), sending.value()));
+            if (send.ack().isCompletedExceptionally()) {
+                onFailure(send, failureOf(send.ack()), sink, outcomes);
+            } else {
+                sends.add(send);
             }
         }
         return sends;
@@ -346,9 +362,11 @@ public final class BatchDispatcher {
         switch (scope) {
             case NODE -> fence(send.node(), failure.toString(), outcomes);
             case RECORD -> {
-                if (outcomes.undeliverable.add(send.record().position())) {
-                    deadLetter(send.record(), UNDELIVERABLE, failure.getMessage() == null ? failure.toString()
-                            : failure.getMessage(), sink, outcomes);
+                for (PolledRecord record : send.records()) {
+                    if (outcomes.undeliverable.add(record.position())) {
+                        deadLetter(record, UNDELIVERABLE, failure.getMessage() == null ? failure.toString()
+                                : failure.getMessage(), sink, outcomes);
+                    }
                 }
             }
             case TRANSIENT -> {
@@ -385,7 +403,7 @@ public final class BatchDispatcher {
 
     private void deadLetter(PolledRecord record, String reason, String detail, DeliverySink sink, Outcomes outcomes) {
         LOG.debug("Dead-lettering {}: {} {}", record.position(), reason, detail);
-        outcomes.deadLetters.add(new Send(record, null, sink.deadLetter(record, reason, detail)));
+        outcomes.deadLetters.add(new Send(List.of(record), null, sink.deadLetter(record, reason, detail)));
         outcomes.deadLetterReasons.add(reason);
         receipts.rejected(record.position(), record.key(), record.value(), reason, detail);
     }

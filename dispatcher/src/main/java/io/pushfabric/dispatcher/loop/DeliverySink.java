@@ -10,8 +10,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface DeliverySink {
 
-    /** Sends one delivery to {@code node}'s topic. */
-    CompletableFuture<Void> deliver(NodeId node, String key, byte[] value);
+    /**
+     * Sends one node-topic record to {@code node}'s topic: a {@linkplain io.pushfabric.contracts.DeliveryCodec
+     * batch} of deliveries, in order.
+     */
+    CompletableFuture<Void> deliver(NodeId node, byte[] value);
+
+    /**
+     * The largest record value {@link #deliver} can send to {@code node} (its topic's {@code max.message.bytes}
+     * and the producer's {@code max.request.size}, less framing); deliveries are packed below it, and one that
+     * is larger on its own is sent alone, to be refused alone.
+     */
+    long maxRecordBytes(NodeId node);
 
     /** Sends a copy of {@code record} to the dead-letter topic with a reason code and a human sentence. */
     CompletableFuture<Void> deadLetter(PolledRecord record, String reason, String detail);

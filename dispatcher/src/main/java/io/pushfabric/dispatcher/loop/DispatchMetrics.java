@@ -1,6 +1,7 @@
 package io.pushfabric.dispatcher.loop;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -32,6 +33,8 @@ public final class DispatchMetrics {
     final AtomicLong failingSince = new AtomicLong();
     final Timer routeLookup;
     final Timer batch;
+    /** Deliveries per node-topic record sent: how well a polled batch packs per node. */
+    final DistributionSummary recordDeliveries;
     private final MeterRegistry registry;
     private final Map<String, Counter> deadLettersByReason = new ConcurrentHashMap<>();
 
@@ -63,6 +66,9 @@ public final class DispatchMetrics {
         this.batch = Timer.builder("pushfabric.dispatcher.batch")
                 .description("Time to dispatch one polled batch, until every delivery is acknowledged")
                 .publishPercentileHistogram().register(registry);
+        this.recordDeliveries = DistributionSummary.builder("pushfabric.dispatcher.node.record.deliveries")
+                .description("Deliveries carried by one node-topic record (a node's share of a polled batch)")
+                .register(registry);
         // Every reason the dispatcher can give exists from the start, at zero, so dashboards and alerts see it.
         for (InvalidPushRequestException.Reason reason : InvalidPushRequestException.Reason.values()) {
             deadLetter(reason.name());
@@ -93,6 +99,16 @@ public final class DispatchMetrics {
     private static Counter outcome(MeterRegistry registry, String outcome) {
         return Counter.builder("pushfabric.dispatcher.requests").tag("outcome", outcome)
                 .description("Push requests read from push-requests, by outcome").register(registry);
+    }
+
+    /** Node-topic records sent so far, each carrying one or more deliveries. */
+    public long nodeRecords() {
+        return recordDeliveries.count();
+    }
+
+    /** Deliveries sent so far in node-topic records (a retried batch counts each attempt). */
+    public double deliveriesInNodeRecords() {
+        return recordDeliveries.totalAmount();
     }
 
     /** Nodes fenced so far by this dispatcher. */

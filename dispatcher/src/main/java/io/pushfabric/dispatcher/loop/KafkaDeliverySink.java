@@ -3,7 +3,6 @@ package io.pushfabric.dispatcher.loop;
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.Topics;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,8 +15,8 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
- * {@link DeliverySink} on a Kafka producer, for one polled batch. Before a delivery leaves it is checked against
- * what the metadata says of the node topic (missing, or a {@code max.message.bytes} the record exceeds: the node
+ * {@link DeliverySink} on a Kafka producer, for one polled batch. Before a node-topic record leaves it is checked
+ * against what the metadata says of the node topic (missing, or a {@code max.message.bytes} the record exceeds: the node
  * is refused at once) and against the producer's {@code max.request.size} (the record is refused at once). A
  * failure Kafka reports later is classified by Kafka's own exception types: {@link RetriableException} is
  * transient unless the metadata says the node topic is gone; a too-large record, a missing authorization or an
@@ -45,9 +44,8 @@ final class KafkaDeliverySink implements DeliverySink {
     }
 
     @Override
-    public CompletableFuture<Void> deliver(NodeId node, String key, byte[] value) {
-        int size = value.length + (key == null ? 0 : key.getBytes(StandardCharsets.UTF_8).length)
-                + RECORD_OVERHEAD_BYTES;
+    public CompletableFuture<Void> deliver(NodeId node, byte[] value) {
+        int size = value.length + RECORD_OVERHEAD_BYTES;
         if (size > maxRequestBytes) {
             return CompletableFuture.failedFuture(new UndeliverableException(FailureScope.RECORD,
                     "the delivery is about " + size + " bytes, over the producer's max.request.size of "
@@ -63,7 +61,15 @@ final class KafkaDeliverySink implements DeliverySink {
                     "the delivery is about " + size + " bytes, over max.message.bytes=" + topic.maxMessageBytes()
                             + " of " + topics.nodeTopic(node)));
         }
-        return send(new ProducerRecord<>(topics.nodeTopic(node), key, value));
+        // No key: the node topic has one partition, and a record holds the deliveries of many routing keys.
+        return send(new ProducerRecord<>(topics.nodeTopic(node), null, value));
+    }
+
+    @Override
+    public long maxRecordBytes(NodeId node) {
+        NodeTopics.State topic = nodeTopics.of(node);
+        long max = topic == null || !topic.exists() ? maxRequestBytes : Math.min(maxRequestBytes, topic.maxMessageBytes());
+        return max - RECORD_OVERHEAD_BYTES;
     }
 
     @Override

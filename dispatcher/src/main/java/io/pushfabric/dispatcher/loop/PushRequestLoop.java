@@ -42,6 +42,8 @@ public final class PushRequestLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PushRequestLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     private static final long MIN_BACKOFF_MS = 100;
+    /** How often acknowledged offsets are committed while batches flow ({@link CommitPacing}). */
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
     private final Consumer<String, byte[]> consumer;
     private final Topics topics;
@@ -56,6 +58,7 @@ public final class PushRequestLoop implements Runnable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Offsets whose batches Kafka has fully acknowledged; committed asynchronously, synchronously on revoke. */
     private final Map<TopicPartition, OffsetAndMetadata> acked = new HashMap<>();
+    private final CommitPacing pacing;
     private volatile boolean assigned;
 
     /** Makes the {@link DeliverySink} of one polled batch. */
@@ -78,6 +81,7 @@ public final class PushRequestLoop implements Runnable {
         this.maxBackoffMs = maxBackoff.toMillis();
         this.stallLimitMs = stallLimit.toMillis();
         this.assignment = assignment;
+        this.pacing = new CommitPacing(clock, COMMIT_INTERVAL);
     }
 
     /** The sinks of a dispatcher's producer: node-topic metadata from {@code admin}, dead letters to the DLQ. */
@@ -123,6 +127,7 @@ public final class PushRequestLoop implements Runnable {
             while (running.get()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
                 if (records.isEmpty()) {
+                    commitIfDue();
                     continue;
                 }
                 try {
@@ -199,14 +204,23 @@ public final class PushRequestLoop implements Runnable {
     }
 
     /**
-     * Commits the batch without waiting: every delivery of it is already acknowledged, so a commit that
-     * is lost only makes a later owner re-send what sessions then drop as duplicates. Taking the commit
-     * round trip out of the loop shortens every batch cycle.
+     * Commits the batch without waiting, at most once per {@link #COMMIT_INTERVAL} ({@link CommitPacing}): every
+     * delivery of it is already acknowledged, so a commit that is lost or late only makes a later owner re-send
+     * what sessions then drop as duplicates. Taking the commit round trip out of the loop shortens every batch
+     * cycle, and pacing it takes a broker request off most batches.
      */
     private void commit(ConsumerRecords<String, byte[]> records) {
         for (TopicPartition tp : records.partitions()) {
             List<ConsumerRecord<String, byte[]>> list = records.records(tp);
             acked.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+        }
+        pacing.acknowledged();
+        commitIfDue();
+    }
+
+    private void commitIfDue() {
+        if (!pacing.commitNow()) {
+            return;
         }
         consumer.commitAsync(Map.copyOf(acked), (offsets, error) -> {
             if (error != null) {

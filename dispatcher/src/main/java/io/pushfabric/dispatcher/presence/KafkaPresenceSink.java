@@ -44,7 +44,6 @@ public final class KafkaPresenceSink implements PresenceSink {
         }
         try {
             producer.send(new ProducerRecord<>(topic, event.key(), event.encode()), (meta, error) -> {
-                permits.release();
                 if (error == null) {
                     metrics.published(event.state());
                 } else {
@@ -52,6 +51,7 @@ public final class KafkaPresenceSink implements PresenceSink {
                     LOG.debug("Dropped presence event {} {} v{}: {}", event.user(), event.state(), event.version(),
                             error.toString());
                 }
+                permits.release(); // last: whoever awaitSent() lets through sees the event counted
             });
         } catch (KafkaException e) {
             permits.release();

@@ -102,6 +102,44 @@ class BatchDispatcherTest {
     }
 
     @Test
+    void aNodesDeliveriesOfOneBatchTravelAsOneRecordInRecordOrder() {
+        connect(ALICE, A);
+        connect(BOB, B);
+        connect(BOB, A);
+        for (int i = 0; i < 50; i++) {
+            add(i % 2 == 0 ? ALICE : BOB, "m" + i);
+        }
+
+        dispatcher.dispatch(batch, 1, sink);
+
+        assertThat(sink.records.get(A)).as("one record of 50 deliveries").containsExactly(50);
+        assertThat(sink.records.get(B)).containsExactly(25);
+        assertThat(sink.offsetsAt(A)).isSorted().hasSize(50);
+        assertThat(sink.offsetsAt(B)).isSorted().hasSize(25);
+        assertThat(metrics.recordDeliveries.count()).isEqualTo(2);
+        assertThat(metrics.recordDeliveries.totalAmount()).isEqualTo(75);
+    }
+
+    @Test
+    void deliveryTooLargeForAnyRecordIsDeadLetteredAloneAndItsNeighboursDelivered() {
+        connect(ALICE, A);
+        sink.maxRecordBytes = 2_000;
+        add(ALICE, "1");
+        add(ALICE, "x".repeat(4_000));
+        add(ALICE, "3");
+
+        dispatcher.dispatch(batch, 1, sink);
+
+        assertThat(sink.offsetsAt(A)).containsExactly(0L, 2L);
+        assertThat(sink.deadLetters).singleElement().satisfies(d -> {
+            assertThat(d.record().position().offset()).isEqualTo(1L);
+            assertThat(d.reason()).isEqualTo(BatchDispatcher.UNDELIVERABLE);
+        });
+        assertThat(nodes.liveNodes()).as("the record's fault, not the node's").containsExactlyInAnyOrder(A, B);
+        assertThat(metrics.count("routed")).isEqualTo(2);
+    }
+
+    @Test
     void broadcastGoesToEveryLiveNodeAndOfflineUsersToNone() {
         add(PushRequest.broadcast(JsonNodeFactory.instance.textNode("all")));
         add(BOB, "nobody home");

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class KafkaDeliverySinkTest {
     private static final NodeId PRESENT = NodeId.of("present");
     private static final NodeId ABSENT = NodeId.of("absent");
+    private static final NodeId SMALL = NodeId.of("small");
 
     private Admin admin;
     private KafkaProducer<String, byte[]> producer;
@@ -39,7 +41,9 @@ class KafkaDeliverySinkTest {
     void start() throws Exception {
         Topics topics = Topics.withBase(TestInfra.uniqueName("sink"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap()));
-        admin.createTopics(List.of(new NewTopic(topics.nodeTopic(PRESENT), 1, (short) 1)))
+        admin.createTopics(List.of(new NewTopic(topics.nodeTopic(PRESENT), 1, (short) 1),
+                        new NewTopic(topics.nodeTopic(SMALL), 1, (short) 1)
+                                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "4000"))))
                 .all().get(30, TimeUnit.SECONDS);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap()),
                 new StringSerializer(), new ByteArraySerializer());
@@ -79,11 +83,19 @@ class KafkaDeliverySinkTest {
 
     @Test
     void sendsThatCannotSucceedAreRefusedBeforeTheyLeave() {
-        assertThat(sink.deliver(ABSENT, "k", new byte[10])).isCompletedExceptionally();
-        assertThat(sink.deliver(PRESENT, "k", new byte[20_000]))
+        assertThat(sink.deliver(ABSENT, new byte[10])).isCompletedExceptionally();
+        assertThat(sink.deliver(PRESENT, new byte[20_000]))
                 .failsWithin(Duration.ZERO).withThrowableThat().havingCause()
                 .isInstanceOfSatisfying(UndeliverableException.class,
                         e -> assertThat(e.scope()).isEqualTo(FailureScope.RECORD));
-        assertThat(sink.deliver(PRESENT, "k", new byte[10])).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(sink.deliver(PRESENT, new byte[10])).succeedsWithin(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void recordsArePackedBelowTheSmallerOfTheTopicsAndTheProducersLimit() {
+        assertThat(sink.maxRecordBytes(PRESENT)).isEqualTo(10_000 - KafkaDeliverySink.RECORD_OVERHEAD_BYTES);
+        assertThat(sink.maxRecordBytes(SMALL)).isEqualTo(4_000 - KafkaDeliverySink.RECORD_OVERHEAD_BYTES);
+        assertThat(sink.deliver(SMALL, new byte[(int) sink.maxRecordBytes(SMALL)]))
+                .succeedsWithin(Duration.ofSeconds(10));
     }
 }

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@link DeliverySink} in the heap: records what each node received, in order, and the dead letters. A test
- * scripts failures per node: refuse at once, fail after the send, or never answer.
+ * A {@link DeliverySink} in the heap: records what each node received, in order and record by record, and the dead
+ * letters. A test scripts failures per node: refuse at once, fail after the send, or never answer.
  */
 final class RecordingSink implements DeliverySink {
     record DeadLetter(PolledRecord record, String reason, String detail) {
@@ -30,6 +30,10 @@ final class RecordingSink implements DeliverySink {
 
     private final DeliveryCodec codec = new DeliveryCodec();
     final Map<NodeId, List<Delivery>> delivered = new HashMap<>();
+    /** The number of deliveries in each record a node received, in order. */
+    final Map<NodeId, List<Integer>> records = new HashMap<>();
+    /** Records above this are refused at once for the record's fault, as the producer's max.request.size does. */
+    long maxRecordBytes = Long.MAX_VALUE;
     final List<DeadLetter> deadLetters = new ArrayList<>();
     final Map<NodeId, FailureScope> refuseAtOnce = new HashMap<>();
     final Map<NodeId, FailureScope> failLater = new HashMap<>();
@@ -37,10 +41,13 @@ final class RecordingSink implements DeliverySink {
     FailureScope deadLetterFailure;
 
     @Override
-    public CompletableFuture<Void> deliver(NodeId node, String key, byte[] value) {
+    public CompletableFuture<Void> deliver(NodeId node, byte[] value) {
         FailureScope refused = refuseAtOnce.get(node);
         if (refused != null) {
             return CompletableFuture.failedFuture(new UndeliverableException(refused, "refused " + node));
+        }
+        if (value.length > maxRecordBytes) {
+            return CompletableFuture.failedFuture(new UndeliverableException(FailureScope.RECORD, "too large"));
         }
         if (silentAndGone.contains(node)) {
             return new CompletableFuture<>();
@@ -51,8 +58,17 @@ final class RecordingSink implements DeliverySink {
             CompletableFuture.runAsync(() -> ack.completeExceptionally(new ScriptedFailure(later)));
             return ack;
         }
-        delivered.computeIfAbsent(node, n -> new ArrayList<>()).add(codec.decode(value));
+        List<Delivery> deliveries = codec.decodeRecord(value, unreadable -> {
+            throw new AssertionError(unreadable);
+        });
+        delivered.computeIfAbsent(node, n -> new ArrayList<>()).addAll(deliveries);
+        records.computeIfAbsent(node, n -> new ArrayList<>()).add(deliveries.size());
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public long maxRecordBytes(NodeId node) {
+        return maxRecordBytes;
     }
 
     @Override
