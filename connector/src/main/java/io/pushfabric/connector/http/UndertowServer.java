@@ -18,6 +18,7 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,6 +30,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
+import org.xnio.XnioIoThread;
 
 /**
  * The connector's HTTP side: {@code /ws} (the WebSocket upgrade, let in or refused by
@@ -52,6 +54,8 @@ public final class UndertowServer implements AutoCloseable {
     private final FrameCodec frames = new FrameCodec();
     private final RefreshFrames refreshes;
     private final Set<UndertowSession> sockets = ConcurrentHashMap.newKeySet();
+    /** Frames to write, per I/O thread: see {@link IoThreadWrites}. */
+    private final Map<XnioIoThread, IoThreadWrites> writes = new ConcurrentHashMap<>();
     private final Undertow undertow;
     private final ReloadingPemKeyManager tls;
     private ScheduledFuture<?> pinger;
@@ -136,7 +140,10 @@ public final class UndertowServer implements AutoCloseable {
 
     private void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
         UpgradeAdmission.Admitted admitted = exchange.getAttachment(ADMITTED);
-        UndertowSession socket = new UndertowSession(channel, settings.sendQueueLimit(), clock.millis());
+        UndertowSession socket = new UndertowSession(channel,
+                writes.computeIfAbsent(channel.getIoThread(), t -> new IoThreadWrites(t, metrics::socketWrite)),
+                settings.sendQueueLimit(),
+                clock.millis());
         sockets.add(socket);
         ClientSession session = lifecycle.open(admitted.user(), admitted.cursor(), socket);
         socket.closeIdleThrough(() -> session.close(CloseCodes.IDLE_TIMEOUT, "idle timeout"));
