@@ -151,9 +151,9 @@ public final class UndertowServer implements AutoCloseable {
         channel.addCloseTask(ch -> {
             admitted.slot().release();
             sockets.remove(socket);
-            // Undertow runs close tasks on an I/O thread that holds the channel's lock, while a session thread may
-            // hold the session's lock and wait for the channel's to write: waiting here for the session would
-            // deadlock both, and wedge every connection of that I/O thread. So the session learns of it elsewhere.
+            // Undertow runs close tasks on an I/O thread that holds the channel's lock: the session learns of it on a
+            // worker, so no thread takes a session's lock while holding a channel's (the lock order is explained in
+            // UndertowSession), and a session busy under its lock never stalls that I/O thread's other connections.
             Runnable forget = () -> {
                 lifecycle.closed(session);
                 channels.closed(session);

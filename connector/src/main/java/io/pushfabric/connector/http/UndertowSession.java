@@ -24,10 +24,11 @@ import org.xnio.IoUtils;
  * a view of bytes encoded once for all its recipients ({@link EncodedFrame}). The close frame takes the same
  * way, after the frames sent before it.
  *
- * <p>Lock order: a session thread holding its {@code ClientSession}'s lock only appends to the outbox and
- * never takes an Undertow lock, so it never waits for the channel; the I/O thread writes holding the channel's
- * locks and never takes a session's lock (a replay goes on in a task of its own, see {@code onSent}). Neither
- * waits for what the other holds.
+ * <p>Lock order: session lock, then nothing of Undertow's. A thread holding its {@code ClientSession}'s lock
+ * only appends to the outbox and never takes an Undertow lock, so it never waits for the channel; the I/O
+ * thread writes holding the channel's locks and takes no session's lock meanwhile (a replay goes on in a task
+ * of its own, see {@code onSent}, and a closed socket tells its session on a worker, see
+ * {@code UndertowServer}). Neither ever waits for what the other holds.
  */
 final class UndertowSession implements FrameSink {
     private static final ByteBuffer PING = ByteBuffer.allocate(0);
