@@ -3,6 +3,7 @@ package io.pushfabric.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.Cursor;
 import io.pushfabric.contracts.Json;
 import io.pushfabric.contracts.PushRequest;
@@ -10,6 +11,7 @@ import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.frames.ServerFrame;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +74,31 @@ class SlowReaderReplayTest {
         assertThat(seen).as("every missed message, from one connection or the other")
                 .containsExactlyInAnyOrderElementsOf(IntStream.range(0, missed).boxed().toList());
         back.close();
+    }
+
+    /**
+     * A live client that stops reading fills its send queue and is closed with 4000; the pushes queued before
+     * the close still reach it, in order and without a gap, so its cursor resumes exactly after the last one.
+     */
+    @Test
+    void liveClientThatStopsReadingIsClosedWith4000AfterEveryPushQueuedBeforeIt() throws Exception {
+        String user = "stopper";
+        double slowClosed = fabric.connectorMeters(0).counter("pushfabric.connector.sessions.slow.closed").count();
+        try (RawWebSocket slow = RawWebSocket.upgrade(fabric.connector(0).port(), fabric.token(user), null)) {
+            slow.readUntil(1);
+            assertThat(slow.welcome()).as("welcomed, then reads nothing").isNotNull();
+
+            publish(user, MISSED); // 2 KB each: far more than the socket buffers and a send queue of 1,000 hold
+            await().atMost(Duration.ofSeconds(60)).until(() -> fabric.connectorMeters(0)
+                    .counter("pushfabric.connector.sessions.slow.closed").count() > slowClosed);
+            await().atMost(Duration.ofSeconds(60)).until(() -> !slow.readAvailable());
+
+            assertThat(slow.closeCode()).isEqualTo(CloseCodes.SLOW_CONSUMER);
+            List<Integer> got = slow.pushes().stream().map(p -> p.request().payload().get("n").asInt()).toList();
+            assertThat(got).as("a prefix of what was published: in order, none missing, not all")
+                    .hasSizeLessThan(MISSED)
+                    .containsExactlyElementsOf(IntStream.range(0, got.size()).boxed().toList());
+        }
     }
 
     private static void publish(String user, int count) {

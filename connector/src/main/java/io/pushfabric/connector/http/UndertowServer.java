@@ -18,6 +18,7 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,6 +30,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
+import org.xnio.XnioIoThread;
 
 /**
  * The connector's HTTP side: {@code /ws} (the WebSocket upgrade, let in or refused by
@@ -52,6 +54,8 @@ public final class UndertowServer implements AutoCloseable {
     private final FrameCodec frames = new FrameCodec();
     private final RefreshFrames refreshes;
     private final Set<UndertowSession> sockets = ConcurrentHashMap.newKeySet();
+    /** Frames to write, per I/O thread: see {@link IoThreadWrites}. */
+    private final Map<XnioIoThread, IoThreadWrites> writes = new ConcurrentHashMap<>();
     private final Undertow undertow;
     private final ReloadingPemKeyManager tls;
     private ScheduledFuture<?> pinger;
@@ -136,7 +140,10 @@ public final class UndertowServer implements AutoCloseable {
 
     private void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
         UpgradeAdmission.Admitted admitted = exchange.getAttachment(ADMITTED);
-        UndertowSession socket = new UndertowSession(channel, settings.sendQueueLimit(), clock.millis());
+        UndertowSession socket = new UndertowSession(channel,
+                writes.computeIfAbsent(channel.getIoThread(), t -> new IoThreadWrites(t, metrics::socketWrite)),
+                settings.sendQueueLimit(),
+                clock.millis());
         sockets.add(socket);
         ClientSession session = lifecycle.open(admitted.user(), admitted.cursor(), socket);
         socket.closeIdleThrough(() -> session.close(CloseCodes.IDLE_TIMEOUT, "idle timeout"));
@@ -144,9 +151,9 @@ public final class UndertowServer implements AutoCloseable {
         channel.addCloseTask(ch -> {
             admitted.slot().release();
             sockets.remove(socket);
-            // Undertow runs close tasks on an I/O thread that holds the channel's lock, while a session thread may
-            // hold the session's lock and wait for the channel's to write: waiting here for the session would
-            // deadlock both, and wedge every connection of that I/O thread. So the session learns of it elsewhere.
+            // Undertow runs close tasks on an I/O thread that holds the channel's lock: the session learns of it on a
+            // worker, so no thread takes a session's lock while holding a channel's (the lock order is explained in
+            // UndertowSession), and a session busy under its lock never stalls that I/O thread's other connections.
             Runnable forget = () -> {
                 lifecycle.closed(session);
                 channels.closed(session);

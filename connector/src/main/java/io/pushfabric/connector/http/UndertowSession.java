@@ -1,30 +1,49 @@
 package io.pushfabric.connector.http;
 
+import io.pushfabric.connector.session.EncodedFrame;
 import io.pushfabric.connector.session.FrameSink;
 import io.pushfabric.contracts.CloseCodes;
 import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.xnio.IoUtils;
 
 /**
- * A session's socket over Undertow. Counts frames handed to Undertow and not yet written; past the limit
- * the client is too slow and {@link #send} says so, instead of buffering without bound. A replay streams
- * through {@link #sendWhenRoom} into the lower half of that queue, and goes on as writes complete.
+ * A session's socket over Undertow. Counts frames sent and not yet written; past the limit the client is too
+ * slow and {@link #send} says so, instead of buffering without bound. A replay streams through
+ * {@link #sendWhenRoom} into the lower half of that queue, and goes on as writes complete.
+ *
+ * <p>Frames are not handed to Undertow by the thread that sends them: they wait in the socket's
+ * {@link SocketOutbox}, and the socket's I/O thread, woken once for all its sockets that have frames
+ * ({@link IoThreadWrites}), writes them, several at once with one flush when they have piled up. Each frame is
+ * a view of bytes encoded once for all its recipients ({@link EncodedFrame}). The close frame takes the same
+ * way, after the frames sent before it.
+ *
+ * <p>Lock order: session lock, then nothing of Undertow's. A thread holding its {@code ClientSession}'s lock
+ * only appends to the outbox and never takes an Undertow lock, so it never waits for the channel; the I/O
+ * thread writes holding the channel's locks and takes no session's lock meanwhile (a replay goes on in a task
+ * of its own, see {@code onSent}, and a closed socket tells its session on a worker, see
+ * {@code UndertowServer}). Neither ever waits for what the other holds.
  */
 final class UndertowSession implements FrameSink {
     private static final ByteBuffer PING = ByteBuffer.allocate(0);
 
     private final WebSocketChannel channel;
+    private final SocketOutbox<EncodedFrame> outbox;
     private final int maxQueued;
     private final int streamLimit;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicReference<Runnable> whenRoom = new AtomicReference<>();
+    private volatile int closeCode;
+    private volatile String closeReason;
+    /** The close frame is written: frames that raced with it are dropped. Read and written on the I/O thread. */
+    private boolean closeWritten;
     private volatile long lastReceived;
     /** How an idle peer is closed: through its session once it has one, so the session knows why. */
     private volatile Runnable idleClose = () -> close(CloseCodes.IDLE_TIMEOUT, "idle timeout");
@@ -46,15 +65,17 @@ final class UndertowSession implements FrameSink {
         }
     };
 
-    UndertowSession(WebSocketChannel channel, int maxQueued, long openedAt) {
+    /** @param ioThread the writes of the channel's I/O thread */
+    UndertowSession(WebSocketChannel channel, IoThreadWrites ioThread, int maxQueued, long openedAt) {
         this.lastReceived = openedAt;
         this.channel = channel;
+        this.outbox = new SocketOutbox<>(ioThread, this::write);
         this.maxQueued = maxQueued;
         this.streamLimit = Math.max(1, maxQueued / 2);
     }
 
     @Override
-    public boolean send(String text) {
+    public boolean send(EncodedFrame frame) {
         if (closing.get() || !channel.isOpen()) {
             return false;
         }
@@ -62,12 +83,12 @@ final class UndertowSession implements FrameSink {
             queued.decrementAndGet();
             return false;
         }
-        WebSockets.sendText(text, channel, onSent);
+        outbox.add(frame);
         return true;
     }
 
     @Override
-    public boolean sendWhenRoom(String text, Runnable onRoom) {
+    public boolean sendWhenRoom(EncodedFrame frame, Runnable onRoom) {
         if (closing.get() || !channel.isOpen()) {
             return false;
         }
@@ -79,7 +100,7 @@ final class UndertowSession implements FrameSink {
             }
         }
         queued.incrementAndGet();
-        WebSockets.sendText(text, channel, onSent);
+        outbox.add(frame);
         return true;
     }
 
@@ -91,7 +112,42 @@ final class UndertowSession implements FrameSink {
         if (!channel.isOpen()) {
             return;
         }
-        WebSockets.sendClose(code, reason, channel, new WebSocketCallback<Void>() {
+        closeCode = code;
+        closeReason = reason;
+        outbox.finish();
+    }
+
+    /**
+     * Runs on the channel's I/O thread: writes the frames, then the close frame when asked. Several frames are
+     * queued in Undertow first and written together by one flush (one gathering write to the socket).
+     */
+    private void write(List<EncodedFrame> frames, boolean thenClose) {
+        if (closeWritten || !channel.isOpen()) {
+            queued.addAndGet(-frames.size()); // gone: nothing will be written, and nobody waits for room
+            return;
+        }
+        boolean together = frames.size() + (thenClose ? 1 : 0) > 1;
+        if (together) {
+            channel.setRequireExplicitFlush(true);
+        }
+        try {
+            for (EncodedFrame frame : frames) {
+                WebSockets.sendText(frame.bytes(), channel, onSent);
+            }
+            if (thenClose) {
+                closeWritten = true;
+                sendClose();
+            }
+        } finally {
+            if (together) {
+                channel.setRequireExplicitFlush(false);
+                channel.flush();
+            }
+        }
+    }
+
+    private void sendClose() {
+        WebSockets.sendClose(closeCode, closeReason, channel, new WebSocketCallback<Void>() {
             @Override
             public void complete(WebSocketChannel ch, Void context) {
                 // The peer answers with its close frame and Undertow then closes the connection.

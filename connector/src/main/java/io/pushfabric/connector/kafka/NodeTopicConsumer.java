@@ -1,5 +1,6 @@
 package io.pushfabric.connector.kafka;
 
+import io.pushfabric.connector.session.EncodedFrame;
 import io.pushfabric.connector.session.LocalChannels;
 import io.pushfabric.connector.session.LocalSessions;
 import io.pushfabric.connector.session.SessionMetrics;
@@ -7,7 +8,6 @@ import io.pushfabric.connector.session.SessionReceipts;
 import io.pushfabric.contracts.Delivery;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.frames.FrameCodec;
-import io.pushfabric.contracts.frames.ServerFrame;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -119,7 +119,7 @@ public final class NodeTopicConsumer implements Runnable {
                 receipts.expired(delivery);
                 return;
             }
-            Supplier<String> frame = new OnceFrame(delivery);
+            Supplier<EncodedFrame> frame = new OncePushFrame(delivery, node, frames);
             int reached;
             if (delivery.request().isChannel()) {
                 reached = channels.deliver(delivery, frame);
@@ -131,26 +131,6 @@ public final class NodeTopicConsumer implements Runnable {
             receipts.delivered(delivery, reached);
         } catch (RuntimeException e) {
             LOG.error("Unexpected error delivering {}; continuing", delivery.position(), e);
-        }
-    }
-
-    /** Renders the push frame once, on first use, for every session that gets it. */
-    private final class OnceFrame implements Supplier<String> {
-        private final Delivery delivery;
-        private volatile String text;
-
-        OnceFrame(Delivery delivery) {
-            this.delivery = delivery;
-        }
-
-        @Override
-        public String get() {
-            String t = text;
-            if (t == null) {
-                t = frames.encode(new ServerFrame.Push(delivery.position(), node, delivery.request()));
-                text = t;
-            }
-            return t;
         }
     }
 }

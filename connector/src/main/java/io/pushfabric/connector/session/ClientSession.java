@@ -54,7 +54,7 @@ public final class ClientSession {
     private final List<Runnable> afterStream = new ArrayList<>();
     private int replayCount;
 
-    private record Pending(Delivery delivery, Supplier<String> frame) {
+    private record Pending(Delivery delivery, Supplier<EncodedFrame> frame) {
     }
 
     private static final class Subscription {
@@ -102,8 +102,11 @@ public final class ClientSession {
         return next.get(partition);
     }
 
-    /** A live delivery from the node topic. {@code frame} renders the push frame (shared by all sessions). */
-    public void offer(Delivery delivery, Supplier<String> frame) {
+    /**
+     * A live delivery from the node topic. {@code frame} gives the push frame, encoded once for every session
+     * that gets it.
+     */
+    public void offer(Delivery delivery, Supplier<EncodedFrame> frame) {
         synchronized (this) {
             if (closed) {
                 return;
@@ -215,7 +218,7 @@ public final class ClientSession {
             return;
         }
         while (replayNext < replay.size()) {
-            if (!sink.sendWhenRoom(replay.get(replayNext), this::streamReplay)) {
+            if (!sink.sendWhenRoom(EncodedFrame.of(replay.get(replayNext)), this::streamReplay)) {
                 return;
             }
             replayNext++;
@@ -332,7 +335,7 @@ public final class ClientSession {
         return true;
     }
 
-    private void deliverLive(Delivery delivery, Supplier<String> frame) {
+    private void deliverLive(Delivery delivery, Supplier<EncodedFrame> frame) {
         int partition = delivery.position().partition();
         long offset = delivery.position().offset();
         if (delivery.request().isChannel()) {
@@ -360,6 +363,10 @@ public final class ClientSession {
     }
 
     private boolean sendOrClose(String frame) {
+        return sendOrClose(EncodedFrame.of(frame));
+    }
+
+    private boolean sendOrClose(EncodedFrame frame) {
         if (sink.send(frame)) {
             return true;
         }

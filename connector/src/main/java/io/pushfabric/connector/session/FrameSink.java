@@ -4,11 +4,12 @@ package io.pushfabric.connector.session;
 public interface FrameSink {
 
     /**
-     * Queues a text frame; frames go out in call order.
+     * Queues a text frame; frames go out in call order. Never blocks and never waits for the socket: the
+     * session may call it holding its own lock.
      *
      * @return false when the client is too slow (its queue of unsent frames is full) or the socket is gone
      */
-    boolean send(String text);
+    boolean send(EncodedFrame frame);
 
     /**
      * Queues one frame of a stream too long for the send queue (a replay), only while the queue is below
@@ -19,9 +20,9 @@ public interface FrameSink {
      * @return true when queued; false when there is no room now (then {@code whenRoom} follows) or the
      *         socket is gone (then the session's close follows instead)
      */
-    boolean sendWhenRoom(String text, Runnable whenRoom);
+    boolean sendWhenRoom(EncodedFrame frame, Runnable whenRoom);
 
-    /** Closes the socket with a close code from {@code CloseCodes}; idempotent. */
+    /** Closes the socket with a close code from {@code CloseCodes}, after the frames queued before; idempotent. */
     void close(int code, String reason);
 
     /** Frames queued and not yet written to the socket. */

@@ -123,7 +123,7 @@ public final class LocalChannels {
     }
 
     /** Hands a channel's delivery to each of its sessions here. @return how many sessions got it */
-    public int deliver(Delivery delivery, Supplier<String> frame) {
+    public int deliver(Delivery delivery, Supplier<EncodedFrame> frame) {
         Members members = byChannel.get(delivery.request().channel());
         if (members == null) {
             return 0;

@@ -98,7 +98,7 @@ public final class LocalSessions {
     }
 
     /** Hands a user's delivery to each of the user's sessions here. @return how many sessions got it */
-    public int deliver(Delivery delivery, Supplier<String> frame) {
+    public int deliver(Delivery delivery, Supplier<EncodedFrame> frame) {
         Set<ClientSession> sessions = byUser.get(delivery.request().user());
         if (sessions == null) {
             return 0;
@@ -112,7 +112,7 @@ public final class LocalSessions {
     }
 
     /** Hands a broadcast to every session here. @return how many sessions got it */
-    public int broadcast(Delivery delivery, Supplier<String> frame) {
+    public int broadcast(Delivery delivery, Supplier<EncodedFrame> frame) {
         List<ClientSession> snapshot;
         synchronized (broadcastLock) {
             broadcastNext = Math.max(broadcastNext, delivery.position().offset() + 1);

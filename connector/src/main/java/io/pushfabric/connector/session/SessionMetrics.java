@@ -24,6 +24,7 @@ public final class SessionMetrics {
     private final Counter idle;
     private final Timer latency;
     private final DistributionSummary replayPerSession;
+    private final DistributionSummary framesPerWrite;
 
     public SessionMetrics(MeterRegistry registry, Clock clock, Supplier<Number> openSessions) {
         this.clock = clock;
@@ -52,6 +53,8 @@ public final class SessionMetrics {
                 .register(registry);
         this.replayPerSession = DistributionSummary.builder("pushfabric.connector.resume.replayed")
                 .description("Messages replayed per resumed session").register(registry);
+        this.framesPerWrite = DistributionSummary.builder("pushfabric.connector.socket.write.frames")
+                .description("Frames written to one socket in one flush by its I/O thread").register(registry);
     }
 
     void opened() {
@@ -95,6 +98,11 @@ public final class SessionMetrics {
 
     public void idleDropped() {
         idle.increment();
+    }
+
+    /** An I/O thread wrote {@code frames} frames (and maybe a close) to one socket with one flush. */
+    public void socketWrite(int frames) {
+        framesPerWrite.record(frames);
     }
 
     public double deliveredCount() {

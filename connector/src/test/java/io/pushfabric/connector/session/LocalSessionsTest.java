@@ -79,12 +79,12 @@ class LocalSessionsTest {
         sessions.startBroadcastsAt(BROADCAST_PARTITION, 50);
         FrameSink broken = new FrameSink() {
             @Override
-            public boolean send(String text) {
+            public boolean send(EncodedFrame frame) {
                 return true;
             }
 
             @Override
-            public boolean sendWhenRoom(String text, Runnable whenRoom) {
+            public boolean sendWhenRoom(EncodedFrame frame, Runnable whenRoom) {
                 return true;
             }
 

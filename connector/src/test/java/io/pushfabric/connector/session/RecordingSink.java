@@ -27,11 +27,11 @@ final class RecordingSink implements FrameSink {
     }
 
     @Override
-    public synchronized boolean send(String text) {
+    public synchronized boolean send(EncodedFrame frame) {
         if (closeCode != null || frames.size() >= capacity) {
             return false;
         }
-        frames.add(text);
+        frames.add(frame.text());
         return true;
     }
 
@@ -43,7 +43,7 @@ final class RecordingSink implements FrameSink {
     }
 
     @Override
-    public boolean sendWhenRoom(String text, Runnable onRoom) {
+    public boolean sendWhenRoom(EncodedFrame frame, Runnable onRoom) {
         synchronized (this) {
             if (streamRoom <= 0) {
                 whenRoom = onRoom;
@@ -51,7 +51,7 @@ final class RecordingSink implements FrameSink {
             }
             streamRoom--;
         }
-        return send(text);
+        return send(frame);
     }
 
     /** The client read {@code n} more frames: the stream may go on. */

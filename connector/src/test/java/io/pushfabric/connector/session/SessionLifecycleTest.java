@@ -80,8 +80,8 @@ class SessionLifecycleTest {
     }
 
     private void deliverLive(Delivery delivery) {
-        java.util.function.Supplier<String> frame =
-                () -> codec.encode(new ServerFrame.Push(delivery.position(), NODE, delivery.request()));
+        java.util.function.Supplier<EncodedFrame> frame =
+                () -> EncodedFrame.of(codec.encode(new ServerFrame.Push(delivery.position(), NODE, delivery.request())));
         if (delivery.request().isBroadcast()) {
             sessions.broadcast(delivery, frame);
         } else {

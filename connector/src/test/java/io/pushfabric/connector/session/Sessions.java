@@ -40,7 +40,7 @@ final class Sessions {
     }
 
     /** A frame supplier that renders a recognisable text: {@code live <partition>-<offset>}. */
-    static Supplier<String> liveFrame(Delivery delivery) {
-        return () -> "live " + delivery.position().id();
+    static Supplier<EncodedFrame> liveFrame(Delivery delivery) {
+        return () -> EncodedFrame.of("live " + delivery.position().id());
     }
 }
