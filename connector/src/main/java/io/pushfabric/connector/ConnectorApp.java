@@ -71,6 +71,14 @@ import org.slf4j.LoggerFactory;
 public final class ConnectorApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorApp.class);
     private static final Duration MAX_REJOIN_BACKOFF = Duration.ofSeconds(30);
+    /**
+     * The node and control topics are read at their end: a fetch waits on the broker until a record arrives
+     * (fetch.min.bytes 1 answers it at once) or this long passes. 50 ms made every idle consumer cost the
+     * broker 20 fetches a second; 500 ms (Kafka's default) makes it 2, and a record is no later for it.
+     */
+    private static final int IDLE_FETCH_WAIT_MS = 500;
+    /** A replay reads ranges that exist already; at most this long for a range that ends at the log's end. */
+    private static final int REPLAY_FETCH_WAIT_MS = 50;
 
     private final ConnectorConfig config;
     private final LocalSessions sessions;
@@ -143,7 +151,7 @@ public final class ConnectorApp implements AutoCloseable {
             closeables.push(producer);
             KafkaMarkerLog markers = new KafkaMarkerLog(producer, requests, node);
 
-            NodeTopicConsumer nodeConsumer = new NodeTopicConsumer(consumer(config, "node-" + node), nodeTopic,
+            NodeTopicConsumer nodeConsumer = new NodeTopicConsumer(consumer(config, "node-" + node, IDLE_FETCH_WAIT_MS), nodeTopic,
                     sessions, channels, metrics, node, clock, receipts);
             nodeConsumer.seekToEnd();
             Thread consumerThread = thread("pf-node-consumer-" + node, nodeConsumer);
@@ -172,7 +180,7 @@ public final class ConnectorApp implements AutoCloseable {
             scheduler.scheduleAtFixedRate(membership, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
             membership.joinNow();
 
-            KafkaReplayReader replay = new KafkaReplayReader(() -> consumer(config, "replay-" + node), requests,
+            KafkaReplayReader replay = new KafkaReplayReader(() -> consumer(config, "replay-" + node, REPLAY_FETCH_WAIT_MS), requests,
                     new PushRequestCodec(config.replay().maxPayloadBytes()), redis.dedupe(), config.replay(), clock);
             closeables.push(replay);
             ExecutorService sessionExecutor = Executors.newFixedThreadPool(8, named("pf-session-" + node));
@@ -210,7 +218,7 @@ public final class ConnectorApp implements AutoCloseable {
             closeables.push(server);
             ConnectorApp app = new ConnectorApp(config, sessions, server, heartbeat, membership, nodeConsumer, metrics,
                     drainer, subscriptions, closeables);
-            ControlTopicConsumer control = new ControlTopicConsumer(consumer(config, "control-" + node),
+            ControlTopicConsumer control = new ControlTopicConsumer(consumer(config, "control-" + node, IDLE_FETCH_WAIT_MS),
                     config.kafka().topics().control(), command -> app.onAdminCommand(command, sessionExecutor));
             control.seekToEnd();
             Thread controlThread = thread("pf-control-" + node, control);
@@ -227,12 +235,12 @@ public final class ConnectorApp implements AutoCloseable {
         }
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(ConnectorConfig config, String clientId) {
+    private static KafkaConsumer<String, byte[]> consumer(ConnectorConfig config, String clientId, int fetchMaxWaitMs) {
         return new KafkaConsumer<>(config.kafka().clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs,
                 ConsumerConfig.CLIENT_ID_CONFIG, "pushfabric-" + clientId)),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
