@@ -71,6 +71,8 @@ import org.slf4j.LoggerFactory;
 public final class ConnectorApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorApp.class);
     private static final Duration MAX_REJOIN_BACKOFF = Duration.ofSeconds(30);
+    /** A replay reads ranges that exist already; at most this long for a range that ends at the log's end. */
+    private static final int REPLAY_FETCH_WAIT_MS = 50;
 
     private final ConnectorConfig config;
     private final LocalSessions sessions;
@@ -172,7 +174,7 @@ public final class ConnectorApp implements AutoCloseable {
             scheduler.scheduleAtFixedRate(membership, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
             membership.joinNow();
 
-            KafkaReplayReader replay = new KafkaReplayReader(() -> consumer(config, "replay-" + node), requests,
+            KafkaReplayReader replay = new KafkaReplayReader(() -> consumer(config, "replay-" + node, REPLAY_FETCH_WAIT_MS), requests,
                     new PushRequestCodec(config.replay().maxPayloadBytes()), redis.dedupe(), config.replay(), clock);
             closeables.push(replay);
             ExecutorService sessionExecutor = Executors.newFixedThreadPool(8, named("pf-session-" + node));
@@ -225,10 +227,6 @@ public final class ConnectorApp implements AutoCloseable {
             closeAll(closeables);
             throw e;
         }
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer(ConnectorConfig config, String clientId) {
-        return consumer(config, clientId, 50);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pushfabric.connector.http;
 
+import io.pushfabric.connector.limits.ConnectionSlots;
 import io.pushfabric.connector.limits.FrameLimits;
 import io.pushfabric.connector.session.ClientSession;
 import io.pushfabric.connector.session.SessionLifecycle;
@@ -10,12 +11,9 @@ import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
-import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Map;
@@ -39,8 +37,6 @@ import org.xnio.XnioIoThread;
  */
 public final class UndertowServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UndertowServer.class);
-    private static final AttachmentKey<UpgradeAdmission.Admitted> ADMITTED =
-            AttachmentKey.create(UpgradeAdmission.Admitted.class);
 
     private final WebSocketSettings settings;
     private final UpgradeAdmission admission;
@@ -75,7 +71,7 @@ public final class UndertowServer implements AutoCloseable {
         this.clock = clock;
         this.refreshes = new RefreshFrames(policies.auth(), policies.tokenExpiry(), frames);
         TlsSettings tlsSettings = policies.tls();
-        WebSocketProtocolHandshakeHandler handshake = Handlers.websocket(this::onConnect);
+        WebSocketUpgrade handshake = new WebSocketUpgrade(this::onConnect);
         HttpHandler routes = Handlers.path()
                 .addExactPath("/ws", exchange -> {
                     if (admission.mayBlock() && exchange.isInIoThread()) {
@@ -130,16 +126,14 @@ public final class UndertowServer implements AutoCloseable {
         undertow.stop();
     }
 
-    private void upgrade(HttpServerExchange exchange, HttpHandler handshake) throws Exception {
+    private void upgrade(HttpServerExchange exchange, WebSocketUpgrade handshake) throws Exception {
         UpgradeAdmission.Admitted admitted = admission.admit(exchange);
         if (admitted != null) {
-            exchange.putAttachment(ADMITTED, admitted);
-            handshake.handleRequest(exchange);
+            handshake.upgrade(exchange, admitted);
         }
     }
 
-    private void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
-        UpgradeAdmission.Admitted admitted = exchange.getAttachment(ADMITTED);
+    private void onConnect(WebSocketChannel channel, UpgradeAdmission.Admitted admitted) {
         UndertowSession socket = new UndertowSession(channel,
                 writes.computeIfAbsent(channel.getIoThread(), t -> new IoThreadWrites(t, metrics::socketWrite)),
                 settings.sendQueueLimit(),
@@ -148,8 +142,9 @@ public final class UndertowServer implements AutoCloseable {
         ClientSession session = lifecycle.open(admitted.user(), admitted.cursor(), socket);
         socket.closeIdleThrough(() -> session.close(CloseCodes.IDLE_TIMEOUT, "idle timeout"));
         session.tokenValidUntil(admitted.tokenValidUntil().toEpochMilli());
+        ConnectionSlots.Slot slot = admitted.slot(); // the close task keeps only the slot, not what the upgrade brought
         channel.addCloseTask(ch -> {
-            admitted.slot().release();
+            slot.release();
             sockets.remove(socket);
             // Undertow runs close tasks on an I/O thread that holds the channel's lock: the session learns of it on a
             // worker, so no thread takes a session's lock while holding a channel's (the lock order is explained in

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "load-test", mixinStandardHelpOptions = true, versionProvider = Commands.Version.class,
         description = "pushfabric load generator: WebSocket clients, producers, latency and loss accounting, CPU and"
                 + " RSS of every process, JSON + HTML reports.",
-        subcommands = {TargetedCommand.class, BroadcastCommand.class, IdleCommand.class, StormCommand.class,
+        subcommands = {TargetedCommand.class, BroadcastCommand.class, IdleCommand.class, HoldCommand.class, StormCommand.class,
             SmokeCommand.class, ChannelsCommand.class, QuietCommand.class, SimulateCommand.class,
             CommandLine.HelpCommand.class})
 public final class Commands implements Runnable {

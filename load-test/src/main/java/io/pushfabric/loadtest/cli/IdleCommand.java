@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "idle", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Idle capacity of one connector: connect up to each level, hold, measure resident memory and live"
-                + " heap per connection and the connect rate. Use --source-addresses past ~28k connections.")
+        description = "Idle capacity of the connectors (--connectors, clients spread round robin): connect up to each level,"
+                + " hold, measure resident memory and live heap per connection and the connect rate. Use --source-addresses past"
+                + " ~28k connections; past one process's open files, several processes with --connect against load-test hold.")
 final class IdleCommand extends ScenarioCommand {
     @Option(names = "--levels", split = ",", defaultValue = "10000",
             description = "Connection counts to reach, rising (default: ${DEFAULT-VALUE}).")

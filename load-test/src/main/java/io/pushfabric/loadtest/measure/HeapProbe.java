@@ -14,12 +14,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Live heap of a JVM after a full collection: another process through {@code jcmd} (GC.run, then
- * GC.heap_info), this one through the memory bean. Live heap is what connections really hold; resident
+ * GC.heap_info; for ZGC and Shenandoah, whose heap_info has no such figure, the total of GC.class_histogram),
+ * this one through the memory bean. Live heap is what connections really hold; resident
  * memory also depends on how far the collector has grown the heap.
  */
 public final class HeapProbe {
     private static final Logger LOG = LoggerFactory.getLogger(HeapProbe.class);
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
     private HeapProbe() {
     }
@@ -45,6 +47,12 @@ public final class HeapProbe {
             }
             if (found) {
                 return OptionalLong.of(used);
+            }
+            // ZGC and Shenandoah print their heap otherwise: count the live objects instead (a full GC first).
+            String histogram = run(List.of(jcmd.toString(), Long.toString(pid), "GC.class_histogram"));
+            Matcher total = TOTAL.matcher(histogram);
+            if (total.find()) {
+                return OptionalLong.of(Long.parseLong(total.group(1)) / 1024);
             }
             LOG.warn("No heap figure in jcmd GC.heap_info of {}: {}", pid, info.strip());
         } catch (IOException e) {

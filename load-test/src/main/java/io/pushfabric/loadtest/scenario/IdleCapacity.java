@@ -13,10 +13,12 @@ import java.util.OptionalLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * How many idle connections one connector holds and what each costs. Connects up to each level in turn
- * (first connects only, no retries: a refused connection counts), holds them idle (server pings keep
- * flowing), then measures the connector's resident memory and its live heap after a full GC. Per-connection
- * figures are the growth over the baseline before any client connected, divided by the connections held.
+ * How many idle connections the connectors hold and what each costs. Connects up to each level in turn
+ * (first connects only, no retries: a refused connection counts), spread round robin over the connectors, holds
+ * them idle (server pings keep flowing), then measures the connectors' resident memory and live heap after a full
+ * GC. Per-connection figures are the growth over the baseline before any client connected, summed over the
+ * connectors, divided by the connections held. Several load generators can share one fabric ({@code --connect},
+ * each with its own {@code --source-addresses}); then measure it with {@code load-test hold}, which sees them all.
  */
 public final class IdleCapacity implements Scenario {
     /**
@@ -30,7 +32,10 @@ public final class IdleCapacity implements Scenario {
         }
     }
 
-    /** One level. Memory in MiB; per-connection figures in KiB; the connect rate counts this level's new connections. */
+    /**
+     * One level. Memory in MiB, summed over the connectors; per-connection figures in KiB; threads and open files
+     * of the busiest connector; the connect rate counts this level's new connections.
+     */
     public record Level(int target, int connected, long failed, double connectSeconds, double connectsPerSec,
                         LatencySummary handshake, LatencySummary welcome, double connectorRssMb,
                         double rssPerConnectionKb, double connectorLiveHeapMb, double heapPerConnectionKb,
@@ -50,16 +55,6 @@ public final class IdleCapacity implements Scenario {
     }
 
     @Override
-    public int connectors(int asked) {
-        return 1;
-    }
-
-    @Override
-    public int firstUrl(int client, int urls) {
-        return 0;
-    }
-
-    @Override
     public int maxTargeted() {
         return 0;
     }
@@ -72,20 +67,21 @@ public final class IdleCapacity implements Scenario {
     @Override
     public boolean run(RunContext run) throws Exception {
         List<Watched> connectors = run.fabric().connectors();
-        Watched connector = connectors.isEmpty() ? null : connectors.get(0);
-        if (connector == null) {
+        if (connectors.isEmpty()) {
             run.note("no connector pid known (use --monitor connector-0=<pid>); connector memory is not measured");
         }
         run.beginPhase("baseline", "baseline");
-        long limit = connector == null ? -1 : ProcFs.openFilesLimit(connector.pid());
+        long limit = connectors.isEmpty() ? -1 : ProcFs.openFilesLimit(connectors.get(0).pid());
         long ownLimit = ProcFs.openFilesLimit(ProcessHandle.current().pid());
         run.detail("openFilesLimit", Map.of("connector", limit, "loadGenerator", ownLimit));
         int top = settings.levels().stream().mapToInt(Integer::intValue).max().orElse(0);
-        if ((limit > 0 && top > limit) || top > ownLimit) {
+        int perConnector = (top + Math.max(1, connectors.size()) - 1) / Math.max(1, connectors.size());
+        if ((limit > 0 && perConnector > limit) || top > ownLimit) {
             run.note(String.format("the highest level (%d) is above the open-files limit (connector %d, load generator %d):"
-                    + " each connection is a file descriptor on both sides, so connects will fail past it", top, limit, ownLimit));
+                    + " each connection is a file descriptor on both sides, so connects will fail past it; use more connectors"
+                    + " (--connectors) and several load generators (--connect)", top, limit, ownLimit));
         }
-        Baseline base = baseline(connector);
+        Baseline base = baseline(connectors);
         run.detail("baseline", Map.of("connectorRssMb", mb(base.rssKb), "connectorLiveHeapMb", mb(base.heapKb),
                 "loadgenHeapMb", mb(base.loadgenHeapKb), "kernelTcpKb", base.tcpKb));
 
@@ -108,7 +104,7 @@ public final class IdleCapacity implements Scenario {
             long failed = target - connected;
             run.monitor().phase("idle " + target, "holding " + connected + " idle");
             Thread.sleep(settings.hold().toMillis()); // holding the connections idle is the measurement
-            levels.add(measure(run, connector, base, target, connected, connected - before, failed, seconds, times));
+            levels.add(measure(run, connectors, base, target, connected, connected - before, failed, seconds, times));
             reached = target;
             if (connected < 0.99 * target) {
                 run.note(String.format("level %d: only %d connected (%d failed); capacity reached", target, connected, failed));
@@ -131,13 +127,38 @@ public final class IdleCapacity implements Scenario {
     private record Baseline(long rssKb, long heapKb, long loadgenHeapKb, long tcpKb) {
     }
 
-    private Baseline baseline(Watched connector) {
-        long heap = connector != null && settings.heapProbe() ? HeapProbe.liveHeapKb(connector.pid()).orElse(-1) : -1;
-        long rss = connector == null ? -1 : ProcFs.process(connector.pid()).map(ProcFs.ProcessSample::rssKb).orElse(-1L);
-        return new Baseline(rss, heap, HeapProbe.ownLiveHeapKb(), ProcFs.tcpKernelMemoryKb());
+    private Baseline baseline(List<Watched> connectors) {
+        return new Baseline(rssKb(connectors), settings.heapProbe() ? liveHeapKb(connectors) : -1,
+                HeapProbe.ownLiveHeapKb(), ProcFs.tcpKernelMemoryKb());
     }
 
-    private Level measure(RunContext run, Watched connector, Baseline base, int target, int connected, int added,
+    /** Resident memory of all connectors together; -1 when unknown. */
+    private static long rssKb(List<Watched> connectors) {
+        long sum = 0;
+        for (Watched c : connectors) {
+            long rss = ProcFs.process(c.pid()).map(ProcFs.ProcessSample::rssKb).orElse(-1L);
+            if (rss < 0) {
+                return -1;
+            }
+            sum += rss;
+        }
+        return connectors.isEmpty() ? -1 : sum;
+    }
+
+    /** Live heap of all connectors together after a full GC of each; -1 when unknown. */
+    private static long liveHeapKb(List<Watched> connectors) {
+        long sum = 0;
+        for (Watched c : connectors) {
+            OptionalLong heap = HeapProbe.liveHeapKb(c.pid());
+            if (heap.isEmpty()) {
+                return -1;
+            }
+            sum += heap.getAsLong();
+        }
+        return connectors.isEmpty() ? -1 : sum;
+    }
+
+    private Level measure(RunContext run, List<Watched> connectors, Baseline base, int target, int connected, int added,
                           long failed, double seconds, Histogram[] times) {
         double rssMb = -1;
         double rssPer = -1;
@@ -146,20 +167,20 @@ public final class IdleCapacity implements Scenario {
         int threads = -1;
         int files = -1;
         int n = Math.max(1, connected);
-        if (connector != null) {
-            ProcFs.ProcessSample s = ProcFs.process(connector.pid()).orElse(null);
-            if (s != null) {
-                rssMb = mb(s.rssKb());
-                rssPer = round((s.rssKb() - base.rssKb) / (double) n);
-                threads = s.threads();
-            }
-            files = ProcFs.openFiles(connector.pid());
-            if (settings.heapProbe()) {
-                OptionalLong heap = HeapProbe.liveHeapKb(connector.pid());
-                if (heap.isPresent() && base.heapKb >= 0) {
-                    heapMb = mb(heap.getAsLong());
-                    heapPer = round((heap.getAsLong() - base.heapKb) / (double) n);
-                }
+        long rss = rssKb(connectors);
+        if (rss >= 0 && base.rssKb >= 0) {
+            rssMb = mb(rss);
+            rssPer = round((rss - base.rssKb) / (double) n);
+        }
+        for (Watched c : connectors) {
+            threads = Math.max(threads, ProcFs.process(c.pid()).map(ProcFs.ProcessSample::threads).orElse(-1));
+            files = Math.max(files, ProcFs.openFiles(c.pid()));
+        }
+        if (settings.heapProbe() && base.heapKb >= 0) {
+            long heap = liveHeapKb(connectors);
+            if (heap >= 0) {
+                heapMb = mb(heap);
+                heapPer = round((heap - base.heapKb) / (double) n);
             }
         }
         long own = ProcessHandle.current().pid();
