@@ -45,6 +45,12 @@ class SmokeScenarioTest {
         assertThat(measured.delivered()).as("deliveries of the smoke phase").isEqualTo(measured.expected());
         assertThat(measured.expected()).as("200 clients: 980 targeted + 20 broadcasts x 200").isEqualTo(980 + 20 * CLIENTS);
         assertThat(report.passed()).as("smoke verdict, notes: %s", report.notes()).isTrue();
+        assertThat(measured.cpu().processes()).as("CPU read for every fabric process").containsKeys("redis",
+                "dispatcher", "connector-0");
+        assertThat(measured.cpu().delivered()).as("deliveries the CPU is divided by").isEqualTo(measured.delivered());
+        assertThat(measured.cpu().fabricMicrosPerMessage()).as("fabric CPU per delivery, µs").isPositive();
+        assertThat(measured.spread().count()).as("every broadcast reached all clients: each has a spread").isEqualTo(20);
+        assertThat(measured.recordsPerRequest()).as("records per Kafka request, from the producer's metrics").isPositive();
         assertThat(outcome.html()).exists().content().contains("<svg").doesNotContain("<script");
         assertThat(outcome.runDir().resolve(ReportWriter.JSON)).exists();
         assertThat(new ReportWriter().read(outcome.runDir().resolve(ReportWriter.JSON)).totals().lost()).isZero();

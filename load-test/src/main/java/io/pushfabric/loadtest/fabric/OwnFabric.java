@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,7 @@ final class OwnFabric implements Fabric {
                 d.put("kafka", "Apache Kafka " + Versions.get("kafka") + ", KRaft single node, own JVM "
                         + String.join(" ", spec.brokerJvm()));
             }
-            d.put("kafka config overrides", new java.util.TreeMap<>(spec.kafkaConfig()).toString());
+            d.put("kafka config overrides", new TreeMap<>(spec.kafkaConfig()).toString());
             RedisServerProcess redis = RedisServerProcess.start(ListenPorts.pick());
             running.push(redis);
             processes.add(new Watched("redis", redis.pid()));

@@ -1,6 +1,7 @@
 package io.pushfabric.loadtest.measure;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -57,17 +58,17 @@ public record CpuCost(double windowSeconds, long delivered, double fabricCpuSeco
     /** "123.4 µs/msg (kafka 60.1, redis 0.2, ...)" for the console. */
     public String brief(String unit) {
         StringBuilder sb = new StringBuilder();
-        sb.append(fabricMicrosPerMessage < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f", fabricMicrosPerMessage))
+        sb.append(fabricMicrosPerMessage < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", fabricMicrosPerMessage))
                 .append(" µs/").append(unit).append(" fabric CPU (");
         boolean first = true;
         for (Map.Entry<String, Process> e : processes.entrySet()) {
             if (e.getValue().fabric()) {
                 sb.append(first ? "" : ", ").append(e.getKey()).append(' ')
-                        .append(String.format(java.util.Locale.ROOT, "%.1f", e.getValue().microsPerMessage()));
+                        .append(String.format(Locale.ROOT, "%.1f", e.getValue().microsPerMessage()));
                 first = false;
             }
         }
-        return sb.append(String.format(java.util.Locale.ROOT, "; %.0f%% of a core)", fabricCpuPercent)).toString();
+        return sb.append(String.format(Locale.ROOT, "; %.0f%% of a core)", fabricCpuPercent)).toString();
     }
 
     private static double perMessage(double cpuSeconds, long delivered) {

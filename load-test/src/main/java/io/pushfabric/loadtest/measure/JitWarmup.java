@@ -1,6 +1,7 @@
 package io.pushfabric.loadtest.measure;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,16 +67,16 @@ public final class JitWarmup {
             }
         }
         if (!anyWindow) {
-            return new Result(-1, round(from), round(to), cpuSeconds, String.format(java.util.Locale.ROOT,
+            return new Result(-1, round(from), round(to), cpuSeconds, String.format(Locale.ROOT,
                     "observed for %.0f s only, less than one %.0f s window", to - from, quietSeconds));
         }
         if (settledAt < 0) {
-            return new Result(-1, round(from), round(to), cpuSeconds, String.format(java.util.Locale.ROOT,
+            return new Result(-1, round(from), round(to), cpuSeconds, String.format(Locale.ROOT,
                     "compilers still averaged >= %.0f%% of a core over the last %.0f s (at %.0f s of the process's life)",
                     thresholdPercent, quietSeconds, to));
         }
         String when = settledAt == from ? "already quiet at the first reading," : "quiet since";
-        return new Result(round(settledAt), round(from), round(to), cpuSeconds, String.format(java.util.Locale.ROOT,
+        return new Result(round(settledAt), round(from), round(to), cpuSeconds, String.format(Locale.ROOT,
                 "%s %.0f s after the process started (every %.0f s window since averaged below %.0f%%)", when,
                 settledAt, quietSeconds, thresholdPercent));
     }

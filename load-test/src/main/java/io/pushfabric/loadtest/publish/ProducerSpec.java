@@ -2,6 +2,7 @@ package io.pushfabric.loadtest.publish;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How the load generator's publisher talks to Kafka: how many producer instances the messages are spread
@@ -43,6 +44,6 @@ public record ProducerSpec(int producers, Map<String, String> properties) {
     public String describe() {
         return producers + (producers == 1 ? " producer, " : " producers, ")
                 + (properties.isEmpty() ? "PushPublisher defaults (acks=all, idempotent, its linger.ms)"
-                : "PushPublisher defaults overridden by " + new java.util.TreeMap<>(properties));
+                : "PushPublisher defaults overridden by " + new TreeMap<>(properties));
     }
 }

@@ -11,6 +11,7 @@ import io.pushfabric.loadtest.measure.DeliveryLedger;
 import io.pushfabric.loadtest.measure.MicroClock;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,7 +74,7 @@ public final class RatedPublisher implements AutoCloseable {
         this.clientIds = new String[publishers.length];
         for (int i = 0; i < publishers.length; i++) {
             clientIds[i] = publishers.length == 1 ? CLIENT_ID : CLIENT_ID + "-" + i;
-            Map<String, Object> props = new java.util.HashMap<>(producers.properties());
+            Map<String, Object> props = new HashMap<>(producers.properties());
             props.put("client.id", clientIds[i]);
             publishers[i] = PushPublisher.create(bootstrap, topic, props);
         }

@@ -143,6 +143,7 @@ public final class QuietFabric implements Scenario {
             one.put("observedToS", r.observedToSeconds());
             one.put("compilerCpuSeconds", r.compilerCpuSeconds());
             one.put("verdict", r.verdict());
+            one.put("compilerCpuPercentEachSecond", list.stream().map(JitWarmup.Sample::cpuPercent).toList());
             out.put(name, one);
         });
         return out;

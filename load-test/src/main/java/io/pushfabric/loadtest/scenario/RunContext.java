@@ -22,6 +22,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
@@ -151,7 +152,7 @@ public final class RunContext {
         connect.put("handshake", LatencySummary.of(times[0]));
         connect.put("welcome", LatencySummary.of(times[1]));
         details.put("connect", connect);
-        out.printf(java.util.Locale.ROOT, "CONNECT: %s%d of %d clients welcomed in %.1f s (%.0f/s)%n", all ? "all " : "only ",
+        out.printf(Locale.ROOT, "CONNECT: %s%d of %d clients welcomed in %.1f s (%.0f/s)%n", all ? "all " : "only ",
                 live, fleet.size(), seconds, live / seconds);
         if (!all) {
             note(String.format("only %d of %d clients were welcomed within %d s", live, fleet.size(), timeout.toSeconds()));
