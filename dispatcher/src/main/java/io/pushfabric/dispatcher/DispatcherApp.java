@@ -106,7 +106,7 @@ public final class DispatcherApp implements AutoCloseable {
                     ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
                     ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1,
                     ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500,
                     ConsumerConfig.CLIENT_ID_CONFIG, "pushfabric-dispatcher-consumer-" + instance)),
