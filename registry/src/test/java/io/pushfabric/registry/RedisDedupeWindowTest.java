@@ -5,35 +5,23 @@ import static org.awaitility.Awaitility.await;
 
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.registry.DedupeWindow.Claim;
-import io.pushfabric.testkit.TestInfra;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RBucket;
-import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 class RedisDedupeWindowTest extends DedupeWindowContract {
-    private static RedissonClient redisson;
+    @RegisterExtension
+    static final RedisFixture redis = new RedisFixture();
     private RedisKeys keys;
-
-    @BeforeAll
-    static void connect() {
-        redisson = RedissonClients.connect(TestInfra.redisUri(), 2);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redisson.shutdown();
-    }
 
     @Override
     protected DedupeWindow newWindow() {
-        keys = new RedisKeys(TestInfra.uniqueName("dedupe") + ":");
-        return new RedisDedupeWindow(redisson, keys);
+        keys = redis.freshKeys("dedupe");
+        return new RedisDedupeWindow(redis.client(), keys);
     }
 
     @Override
@@ -51,7 +39,7 @@ class RedisDedupeWindowTest extends DedupeWindowContract {
         window.claim(List.of(new Claim(ALICE, "m1", new MessagePosition(3, 120))),
                 Duration.ofSeconds(20));
 
-        RBucket<String> owner = redisson.getBucket(keys.prefix() + "dedupe:5:{alice:m1}", StringCodec.INSTANCE);
+        RBucket<String> owner = redis.client().getBucket(keys.prefix() + "dedupe:5:{alice:m1}", StringCodec.INSTANCE);
         assertThat(owner.get()).isEqualTo("3-120");
         long ttl = owner.remainTimeToLive();
         assertThat(ttl).isBetween(1L, 20_000L);

@@ -3,33 +3,21 @@ package io.pushfabric.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pushfabric.testkit.TestInfra;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.redisson.api.RedissonClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.client.codec.StringCodec;
 
 class RedisNodeRegistryTest extends NodeRegistryContract {
-    private static RedissonClient redisson;
+    @RegisterExtension
+    static final RedisFixture redis = new RedisFixture();
     private RedisKeys keys;
-
-    @BeforeAll
-    static void connect() {
-        redisson = RedissonClients.connect(TestInfra.redisUri(), 2);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redisson.shutdown();
-    }
 
     @Override
     protected NodeRegistry newRegistry() {
-        keys = new RedisKeys(TestInfra.uniqueName("nodes") + ":");
-        return new RedisNodeRegistry(redisson, keys);
+        keys = redis.freshKeys("nodes");
+        return new RedisNodeRegistry(redis.client(), keys);
     }
 
     @Override
@@ -47,11 +35,11 @@ class RedisNodeRegistryTest extends NodeRegistryContract {
         LeaseToken token = new LeaseToken("token-1");
         registry.acquire(info(NODE_A, 5, 1_234), token, Duration.ofSeconds(20));
 
-        String lease = redisson.<String>getBucket(keys.prefix() + "lease:{node-a}", StringCodec.INSTANCE).get();
+        String lease = redis.client().<String>getBucket(keys.prefix() + "lease:{node-a}", StringCodec.INSTANCE).get();
         assertThat(lease).isEqualTo("token-1");
-        assertThat(redisson.getBucket(keys.lease(NODE_A), StringCodec.INSTANCE).remainTimeToLive())
+        assertThat(redis.client().getBucket(keys.lease(NODE_A), StringCodec.INSTANCE).remainTimeToLive())
                 .isBetween(1L, 20_000L);
-        assertThat(redisson.<String, String>getMap(keys.prefix() + "nodes", StringCodec.INSTANCE).get("node-a"))
+        assertThat(redis.client().<String, String>getMap(keys.prefix() + "nodes", StringCodec.INSTANCE).get("node-a"))
                 .isEqualTo("{\"id\":\"node-a\",\"address\":\"node-a.internal:8080\","
                         + "\"startedAt\":1700000000000,\"sessions\":5,\"heartbeatAt\":1234}");
     }
@@ -59,7 +47,7 @@ class RedisNodeRegistryTest extends NodeRegistryContract {
     @Test
     void unreadableKnownNodeIsSkipped() {
         beat(info(NODE_A, 5, 1), LONG_TTL);
-        redisson.<String, String>getMap(keys.nodes(), StringCodec.INSTANCE).put("node-x", "not json");
+        redis.client().<String, String>getMap(keys.nodes(), StringCodec.INSTANCE).put("node-x", "not json");
 
         assertThat(registry.knownNodes()).containsExactly(info(NODE_A, 5, 1));
     }

@@ -3,34 +3,22 @@ package io.pushfabric.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pushfabric.testkit.TestInfra;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.redisson.api.RedissonClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.client.codec.StringCodec;
 
 class RedisPresenceRegistryTest extends PresenceRegistryContract {
-    private static RedissonClient redisson;
+    @RegisterExtension
+    static final RedisFixture redis = new RedisFixture();
     private RedisKeys keys;
-
-    @BeforeAll
-    static void connect() {
-        redisson = RedissonClients.connect(TestInfra.redisUri(), 2);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redisson.shutdown();
-    }
 
     @Override
     protected PresenceRegistry newRegistry() {
-        keys = new RedisKeys(TestInfra.uniqueName("presence") + ":");
-        return new RedisPresenceRegistry(redisson, keys);
+        keys = redis.freshKeys("presence");
+        return new RedisPresenceRegistry(redis.client(), keys);
     }
 
     @Override
@@ -46,14 +34,14 @@ class RedisPresenceRegistryTest extends PresenceRegistryContract {
     @Test
     void stateIsReadableTextUnderTheDocumentedKeyAndExpiresOnlyOnceOffline() {
         registry.transition(ALICE, true, 2);
-        Map<String, String> online = redisson.<String, String>getMap(keys.prefix() + "presence:{alice}",
+        Map<String, String> online = redis.client().<String, String>getMap(keys.prefix() + "presence:{alice}",
                 StringCodec.INSTANCE).readAllMap();
         assertThat(online).containsEntry("state", "online").containsEntry("sessions", "2").containsKeys("version", "at");
-        assertThat(redisson.getBucket(keys.presence(ALICE)).remainTimeToLive()).isEqualTo(-1);
+        assertThat(redis.client().getBucket(keys.presence(ALICE)).remainTimeToLive()).isEqualTo(-1);
 
         registry.transition(ALICE, false, 0);
 
-        assertThat(redisson.getBucket(keys.presence(ALICE)).remainTimeToLive())
+        assertThat(redis.client().getBucket(keys.presence(ALICE)).remainTimeToLive())
                 .isPositive().isLessThanOrEqualTo(RedisPresenceRegistry.OFFLINE_STATE_TTL.toMillis());
     }
 
@@ -61,7 +49,7 @@ class RedisPresenceRegistryTest extends PresenceRegistryContract {
     void checksAreASortedSetPerPartition() {
         registry.checkNow(7, ALICE);
 
-        assertThat(redisson.getScoredSortedSet(keys.prefix() + "presence-checks:{7}", StringCodec.INSTANCE).readAll())
+        assertThat(redis.client().getScoredSortedSet(keys.prefix() + "presence-checks:{7}", StringCodec.INSTANCE).readAll())
                 .containsExactly("alice");
     }
 }

@@ -7,37 +7,27 @@ import io.pushfabric.testkit.TestInfra;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
 
 class RedisRouteRegistryTest extends RouteRegistryContract {
-    private static RedissonClient redisson;
+    @RegisterExtension
+    static final RedisFixture redis = new RedisFixture();
     private RedisKeys keys;
-
-    @BeforeAll
-    static void connect() {
-        redisson = RedissonClients.connect(TestInfra.redisUri(), 2);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redisson.shutdown();
-    }
 
     @Override
     protected RouteRegistry newRegistry() {
-        keys = new RedisKeys(TestInfra.uniqueName("routes") + ":");
-        return new RedisRouteRegistry(redisson, keys);
+        keys = redis.freshKeys("routes");
+        return new RedisRouteRegistry(redis.client(), keys);
     }
 
     @Test
     void registrationThatNoReplicaConfirmsIsRefusedAndLeavesNoRoute() {
         // The shared redis-server has no replica: WAIT 1 always answers 0.
-        RouteRegistry synced = new RedisRouteRegistry(redisson, keys, new ReplicaSync(1, Duration.ofMillis(50)));
+        RouteRegistry synced = new RedisRouteRegistry(redis.client(), keys, new ReplicaSync(1, Duration.ofMillis(50)));
 
         assertThatThrownBy(() -> synced.register(route(ALICE, "s1", NODE_A)))
                 .isInstanceOf(TransientRegistryException.class)
@@ -51,9 +41,9 @@ class RedisRouteRegistryTest extends RouteRegistryContract {
     void routesAreReadableTextUnderTheDocumentedKeys() {
         registry.register(route(ALICE, "s1", NODE_A));
 
-        assertThat(redisson.<String, String>getMap(keys.prefix() + "route:{alice}", StringCodec.INSTANCE).readAllMap())
+        assertThat(redis.client().<String, String>getMap(keys.prefix() + "route:{alice}", StringCodec.INSTANCE).readAllMap())
                 .isEqualTo(Map.of("s1", "node-a"));
-        assertThat(redisson.<String>getSet(keys.prefix() + "node-routes:{node-a}", StringCodec.INSTANCE).readAll())
+        assertThat(redis.client().<String>getSet(keys.prefix() + "node-routes:{node-a}", StringCodec.INSTANCE).readAll())
                 .containsExactly("s1|alice");
     }
 
@@ -64,19 +54,19 @@ class RedisRouteRegistryTest extends RouteRegistryContract {
 
         registry.unregister(route(ALICE, "s1", NODE_A));
 
-        assertThat(redisson.getSet(keys.nodeRoutes(NODE_A), StringCodec.INSTANCE).isExists()).isFalse();
+        assertThat(redis.client().getSet(keys.nodeRoutes(NODE_A), StringCodec.INSTANCE).isExists()).isFalse();
         assertThat(registry.sessionsOf(ALICE)).containsExactly(route(ALICE, "s1", NODE_B));
     }
 
     @Test
     void indexEntryWithoutRouteIsSkippedAndCleanedUp() {
         // What a crash between the two writes of register() leaves behind.
-        redisson.<String>getSet(keys.nodeRoutes(NODE_A), StringCodec.INSTANCE).add("s9|bob");
+        redis.client().<String>getSet(keys.nodeRoutes(NODE_A), StringCodec.INSTANCE).add("s9|bob");
         registry.register(route(ALICE, "s1", NODE_A));
 
         assertThat(registry.routesOn(NODE_A)).containsExactly(route(ALICE, "s1", NODE_A));
         assertThat(registry.removeAllOn(NODE_A)).isEqualTo(1);
-        assertThat(redisson.getSet(keys.nodeRoutes(NODE_A), StringCodec.INSTANCE).isExists()).isFalse();
+        assertThat(redis.client().getSet(keys.nodeRoutes(NODE_A), StringCodec.INSTANCE).isExists()).isFalse();
     }
 
     @Test
