@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "broadcast", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Broadcast fan-out: N clients, every message to all of them, rising broadcast rate until delivery"
-                + " falls below 100% within the settle time or p99 passes the limit.")
+                + " falls below 100%% within the settle time or p99 passes the limit.")
 final class BroadcastCommand extends ScenarioCommand {
     @Option(names = "--clients", defaultValue = "10000", description = "Clients (default: ${DEFAULT-VALUE}).")
     int clients;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "targeted", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Targeted sweep: N clients, each message to one random connected user, rising rate until delivery"
-                + " falls below 100% within the settle time or p99 passes the limit.")
+                + " falls below 100%% within the settle time or p99 passes the limit.")
 final class TargetedCommand extends ScenarioCommand {
     @Option(names = "--clients", defaultValue = "10000", description = "Clients, one user each (default: ${DEFAULT-VALUE}).")
     int clients;
