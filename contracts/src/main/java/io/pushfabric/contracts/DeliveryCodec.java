@@ -19,6 +19,7 @@ import java.util.function.Consumer;
  * <pre>{"v":1,"partition":3,"offset":120,"user":"alice","messageId":"m-1","createdAt":...,"expiresAt":...,"payload":{...}}</pre>
  * with {@code "broadcast":true} instead of {@code user} for a broadcast, {@code "channel":"chat:lobby"} for a
  * channel (one delivery per node, fanned out there to the node's subscribers). Written only by the dispatcher.
+ * The payload is copied in as the producer's bytes ({@link RawJson}) and read back out as a slice of the record.
  * <p>
  * A node-topic record carries either one version-1 delivery (what dispatchers before batching write) or a
  * version-2 batch of them, in order: <pre>{"v":2,"deliveries":[{"v":1,...},{"v":1,...}]}</pre>
@@ -59,7 +60,7 @@ public final class DeliveryCodec {
 
     public byte[] encode(Delivery delivery) {
         PushRequest r = delivery.request();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + r.payload().size());
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", 1);

@@ -40,7 +40,7 @@ public final class PushRequestCodec {
     }
 
     public byte[] encode(PushRequest request) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.payload().size());
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", PushRequest.VERSION);
