@@ -8,14 +8,14 @@ import java.util.Objects;
  * subscribed to {@code channel}, or to every connected session when both are null (broadcast).
  *
  * @param user      the target user, or null for a channel or a broadcast
- * @param payload   any JSON value, handed to the client unchanged
+ * @param payload   any JSON value, handed to the client byte for byte as the producer wrote it
  * @param messageId optional producer id; repeats within the dedupe window are delivered once
  * @param createdAt optional creation time (epoch millis), used for latency metrics
  * @param expiresAt optional expiry (epoch millis); an expired message is neither delivered nor replayed
  * @param channel   the target channel, or null for a user or a broadcast
  * @param receipt   the producer asks for receipts on {@code push-receipts} (docs/protocol.md, Receipts)
  */
-public record PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt,
+public record PushRequest(UserId user, RawJson payload, String messageId, Long createdAt, Long expiresAt,
                           ChannelName channel, boolean receipt) {
     public static final int VERSION = 1;
     public static final int MAX_MESSAGE_ID_LENGTH = 256;
@@ -36,33 +36,45 @@ public record PushRequest(UserId user, JsonNode payload, String messageId, Long 
         }
     }
 
-    /** A request to a user or a broadcast ({@code user} null), without receipts. */
+    /** A request to a user or a broadcast ({@code user} null), without receipts, with a payload tree. */
     public PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt) {
-        this(user, payload, messageId, createdAt, expiresAt, null, false);
+        this(user, RawJson.of(payload), messageId, createdAt, expiresAt, null, false);
     }
 
-    /** A request to a user, a channel or a broadcast, without receipts. */
+    /** A request to a user, a channel or a broadcast, without receipts, with a payload tree. */
     public PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt,
                        ChannelName channel) {
-        this(user, payload, messageId, createdAt, expiresAt, channel, false);
+        this(user, RawJson.of(payload), messageId, createdAt, expiresAt, channel, false);
     }
 
-    /** A request to a user or a broadcast ({@code user} null). */
+    /** A request to a user or a broadcast ({@code user} null), with a payload tree. */
     public PushRequest(UserId user, JsonNode payload, String messageId, Long createdAt, Long expiresAt,
                        boolean receipt) {
-        this(user, payload, messageId, createdAt, expiresAt, null, receipt);
+        this(user, RawJson.of(payload), messageId, createdAt, expiresAt, null, receipt);
     }
 
     public static PushRequest toUser(UserId user, JsonNode payload) {
-        return new PushRequest(Objects.requireNonNull(user, "user"), payload, null, null, null);
+        return toUser(user, RawJson.of(payload));
+    }
+
+    public static PushRequest toUser(UserId user, RawJson payload) {
+        return new PushRequest(Objects.requireNonNull(user, "user"), payload, null, null, null, null, false);
     }
 
     public static PushRequest broadcast(JsonNode payload) {
-        return new PushRequest(null, payload, null, null, null);
+        return broadcast(RawJson.of(payload));
+    }
+
+    public static PushRequest broadcast(RawJson payload) {
+        return new PushRequest(null, payload, null, null, null, null, false);
     }
 
     public static PushRequest toChannel(ChannelName channel, JsonNode payload) {
-        return new PushRequest(null, payload, null, null, null, Objects.requireNonNull(channel, "channel"));
+        return toChannel(channel, RawJson.of(payload));
+    }
+
+    public static PushRequest toChannel(ChannelName channel, RawJson payload) {
+        return new PushRequest(null, payload, null, null, null, Objects.requireNonNull(channel, "channel"), false);
     }
 
     public boolean isBroadcast() {

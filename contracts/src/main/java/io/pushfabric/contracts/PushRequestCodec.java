@@ -1,7 +1,9 @@
 package io.pushfabric.contracts;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pushfabric.contracts.InvalidPushRequestException.Reason;
@@ -17,7 +19,7 @@ import java.io.UncheckedIOException;
  * Exactly one of {@code user}, {@code broadcast:true} and {@code channel}; unknown fields are ignored.
  */
 public final class PushRequestCodec {
-    /** Default limit of the serialized payload, 64 KiB. */
+    /** Default limit of the payload's bytes as produced, 64 KiB. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
 
     private final int maxPayloadBytes;
@@ -38,7 +40,7 @@ public final class PushRequestCodec {
     }
 
     public byte[] encode(PushRequest request) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + request.payload().size());
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", PushRequest.VERSION);
@@ -79,17 +81,8 @@ public final class PushRequestCodec {
             throw new InvalidPushRequestException(Reason.PAYLOAD_TOO_LARGE,
                     "record of " + value.length + " bytes exceeds the payload limit of " + maxPayloadBytes + " bytes");
         }
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new InvalidPushRequestException(Reason.NOT_JSON, e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new InvalidPushRequestException(Reason.NOT_JSON, e.getMessage());
-        }
-        if (!(root instanceof ObjectNode obj)) {
-            throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "request must be a JSON object");
-        }
+        StreamedObject request = parse(value);
+        ObjectNode obj = request.fields();
         JsonNode v = obj.get("v");
         if (v == null || !v.isIntegralNumber()) {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field 'v' (version) must be an integer");
@@ -100,23 +93,55 @@ public final class PushRequestCodec {
         }
         ChannelName channel = parseChannel(obj);
         UserId user = parseTarget(obj, channel != null);
-        JsonNode payload = obj.get("payload");
-        if (payload == null || payload.isMissingNode()) {
+        RawJson payload = request.payload();
+        if (payload == null) {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field 'payload' is required");
         }
         String messageId = optionalText(obj, "messageId");
         Long createdAt = optionalMillis(obj, "createdAt");
         Long expiresAt = optionalMillis(obj, "expiresAt");
         boolean receipt = optionalFlag(obj, "receipt");
-        int payloadBytes = serializedSize(payload);
-        if (payloadBytes > maxPayloadBytes) {
+        if (payload.size() > maxPayloadBytes) {
             throw new InvalidPushRequestException(Reason.PAYLOAD_TOO_LARGE,
-                    "payload of " + payloadBytes + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
+                    "payload of " + payload.size() + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
         }
         try {
             return new PushRequest(user, payload, messageId, createdAt, expiresAt, channel, receipt);
         } catch (IllegalArgumentException e) {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the record with a streaming parser: the payload stays the bytes it was written as, everything else
+     * becomes small nodes. Malformed JSON anywhere (the payload included) and anything past the request object
+     * is NOT_JSON, as is a record in UTF-16 or UTF-32, whose bytes could not be handed on inside UTF-8 JSON.
+     */
+    private static StreamedObject parse(byte[] value) throws InvalidPushRequestException {
+        try (JsonParser p = Json.MAPPER.createParser(value)) {
+            JsonToken first = p.nextToken();
+            if (first != null && !StreamedObject.isUtf8(p)) {
+                throw new InvalidPushRequestException(Reason.NOT_JSON,
+                        "record value is not UTF-8 (it reads as UTF-16 or UTF-32); push requests must be UTF-8 JSON");
+            }
+            StreamedObject request = null;
+            if (first == JsonToken.START_OBJECT) {
+                request = StreamedObject.read(p, value, StreamedObject.NestedValue.NONE);
+            } else {
+                p.skipChildren();
+            }
+            if (first != null && p.nextToken() != null) {
+                throw new InvalidPushRequestException(Reason.NOT_JSON,
+                        "trailing token (" + p.currentToken() + ") after the request object");
+            }
+            if (request == null) {
+                throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "request must be a JSON object");
+            }
+            return request;
+        } catch (JsonProcessingException e) {
+            throw new InvalidPushRequestException(Reason.NOT_JSON, e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidPushRequestException(Reason.NOT_JSON, e.getMessage());
         }
     }
 
@@ -193,13 +218,5 @@ public final class PushRequestCodec {
                     "field '" + field + "' must be a non-negative integer (epoch millis)");
         }
         return node.longValue();
-    }
-
-    private static int serializedSize(JsonNode payload) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(payload).length;
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

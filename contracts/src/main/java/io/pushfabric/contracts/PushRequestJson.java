@@ -6,7 +6,7 @@ import java.io.IOException;
 /**
  * The fields that every JSON form of a push request shares — on {@code push-requests}, on node topics and
  * in push frames — written once, in one order: target, {@code messageId}, {@code createdAt},
- * {@code expiresAt}, {@code receipt} (only when true), {@code payload}.
+ * {@code expiresAt}, {@code receipt} (only when true), {@code payload} (its bytes as produced, never re-serialised).
  */
 public final class PushRequestJson {
     private PushRequestJson() {
@@ -34,6 +34,6 @@ public final class PushRequestJson {
             g.writeBooleanField("receipt", true);
         }
         g.writeFieldName("payload");
-        Json.MAPPER.writeTree(g, r.payload());
+        r.payload().writeTo(g);
     }
 }

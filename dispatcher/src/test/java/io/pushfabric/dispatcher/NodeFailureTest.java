@@ -141,7 +141,7 @@ class NodeFailureTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     records.add(deliveries.decodeRecord(r.value(), unreadable -> { }).stream()
-                            .map(d -> d.request().payload().asText()).toList());
+                            .map(d -> d.request().payload().tree().asText()).toList());
                 }
                 return records.stream().mapToInt(List::size).sum() >= atLeast;
             });

@@ -10,6 +10,8 @@ import io.pushfabric.contracts.PushRequest;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.frames.ServerFrame;
 import io.pushfabric.testkit.TestInfra;
+import java.net.URI;
+import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,16 +40,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Bad records go to the dead-letter topic with their reason and block nothing; bad clients get clear errors. */
+/**
+ * Bad records go to the dead-letter topic with their reason and block nothing; bad clients get clear errors; odd but
+ * valid payloads pass untouched.
+ */
 class BadInputTest {
     private static final String USER = "victim";
+    private static final String RAW_READER = "raw-reader";
+    private static final String CHANNEL = "chat:raw";
     private static Fabric fabric;
     private static KafkaProducer<String, byte[]> raw;
     private static WsClient victim;
 
     @BeforeAll
     static void start() {
-        fabric = Fabric.start(1, 1, Map.of("PUSH_MAX_PAYLOAD_BYTES", "1024"));
+        fabric = Fabric.start(1, 1, Map.of("PUSH_MAX_PAYLOAD_BYTES", "1024", "PUSH_CHANNEL_NAMESPACES", "chat=open"));
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.kafkaBootstrap());
         raw = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
@@ -84,11 +93,91 @@ class BadInputTest {
         assertThat(good.partition()).as("same partition as the bad record").isEqualTo(bad.partition());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> victim.pushes().stream()
-                .anyMatch(p -> p.request().payload().path("text").asText().equals(marker)));
+                .anyMatch(p -> p.request().payload().tree().path("text").asText().equals(marker)));
         ConsumerRecord<String, byte[]> dead = findDeadLetter(bad.partition() + "/" + bad.offset());
         assertThat(header(dead, "pf-dlq-reason")).isEqualTo(reason);
         assertThat(header(dead, "pf-dlq-detail")).isNotBlank();
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo(body);
+    }
+
+    @Test
+    void requestInUtf16IsDeadLetteredAsNotJsonAndLaterRecordsStillFlow() throws Exception {
+        byte[] utf16 = "{\"v\":1,\"user\":\"victim\",\"payload\":{\"text\":\"in utf-16\"}}"
+                .getBytes(StandardCharsets.UTF_16BE);
+        RecordMetadata bad = raw.send(new ProducerRecord<>(fabric.topics.requests(), USER, utf16)).get();
+        fabric.publisher().publish(PushRequest.toUser(UserId.of(USER),
+                Json.MAPPER.createObjectNode().put("text", "after-utf-16"))).join();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> victim.pushes().stream()
+                .anyMatch(p -> p.request().payload().tree().path("text").asText().equals("after-utf-16")));
+        ConsumerRecord<String, byte[]> dead = findDeadLetter(bad.partition() + "/" + bad.offset());
+        assertThat(header(dead, "pf-dlq-reason")).isEqualTo("NOT_JSON");
+        assertThat(header(dead, "pf-dlq-detail")).contains("not UTF-8");
+        assertThat(dead.value()).isEqualTo(utf16);
+        assertThat(victim.pushes()).noneMatch(p -> p.request().payload().toString().contains("in utf-16"));
+    }
+
+    /** Every text frame, as the socket delivered it. */
+    private static final class RawFrames implements WebSocket.Listener {
+        final List<String> texts = new CopyOnWriteArrayList<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                texts.add(partial.toString());
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        boolean has(String fragment) {
+            return texts.stream().anyMatch(t -> t.contains(fragment));
+        }
+
+        String push(String marker) {
+            return texts.stream().filter(t -> t.startsWith("{\"type\":\"push\"") && t.contains(marker)).findFirst()
+                    .orElse(null);
+        }
+    }
+
+    private static String payload(String target) {
+        return "{ \"t\" : \"" + target + "\",\n  \"n\": 1.10, \"big\": 123456789012345678901234567890, \"e\": 1e2,"
+                + " \"s\": \"caf\\u00e9 \uD83D\uDE00\" }";
+    }
+
+    private static void produce(String key, String request) throws Exception {
+        raw.send(new ProducerRecord<>(fabric.topics.requests(), key, request.getBytes(StandardCharsets.UTF_8))).get();
+    }
+
+    /**
+     * Valid but unusual payloads (whitespace, non-canonical numbers, escapes, an emoji) from a plain producer reach
+     * a plain WebSocket client byte for byte, as a user push, a channel push and a broadcast (docs/protocol.md,
+     * "The payload passes byte for byte").
+     */
+    @Test
+    void userChannelAndBroadcastPayloadsReachTheSocketByteForByte() throws Exception {
+        RawFrames frames = new RawFrames();
+        WebSocket ws = fabric.http.newWebSocketBuilder().buildAsync(
+                URI.create(fabric.wsUrl(0) + "?access_token=" + fabric.token(RAW_READER)), frames).join();
+        await().atMost(Duration.ofSeconds(20)).until(() -> frames.has("\"type\":\"welcome\""));
+        ws.sendText("{\"type\":\"subscribe\",\"channel\":\"" + CHANNEL + "\"}", true).join();
+        await().atMost(Duration.ofSeconds(20)).until(() -> frames.has("\"type\":\"subscribed\""));
+
+        produce(RAW_READER, "{\"v\":1,\"user\":\"" + RAW_READER + "\",\"payload\":" + payload("user") + "}");
+        produce("#" + CHANNEL, "{\"v\":1,\"channel\":\"" + CHANNEL + "\",\"payload\":" + payload("channel") + "}");
+        produce("*", "{ \"v\" : 1 , \"broadcast\" : true , \"payload\" : " + payload("broadcast") + " }");
+
+        for (String target : List.of("user", "channel", "broadcast")) {
+            String marker = "\"t\" : \"" + target + "\"";
+            await().atMost(Duration.ofSeconds(20)).until(() -> frames.push(marker) != null);
+            String frame = frames.push(marker);
+            assertThat(frame).as(target).endsWith(",\"payload\":" + payload(target) + "}");
+            assertThat(Json.MAPPER.readTree(frame).get("payload")).isEqualTo(Json.MAPPER.readTree(payload(target)));
+        }
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
     }
 
     @Test

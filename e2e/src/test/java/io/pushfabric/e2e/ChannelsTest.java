@@ -92,7 +92,7 @@ class ChannelsTest {
     /** The texts of the channel's pushes, in arrival order. */
     private static List<String> texts(WsClient c, String channel) {
         return c.pushes().stream().filter(p -> p.request().isChannel() && p.request().channel().value().equals(channel))
-                .map(p -> p.request().payload().path("text").asText()).toList();
+                .map(p -> p.request().payload().tree().path("text").asText()).toList();
     }
 
     private static List<ServerFrame.ChannelRefused> refusals(WsClient c) {
@@ -123,7 +123,7 @@ class ChannelsTest {
             assertThat(c.pushes()).allSatisfy(p -> assertThat(p.request().channel()).isEqualTo(ChannelName.of(channel)));
         }
         await().atMost(WAIT).until(() -> !outsider.pushes().isEmpty());
-        assertThat(outsider.pushes()).extracting(p -> p.request().payload().path("text").asText()).containsExactly("sentinel");
+        assertThat(outsider.pushes()).extracting(p -> p.request().payload().tree().path("text").asText()).containsExactly("sentinel");
         subscribers.forEach(WsClient::close);
         outsider.close();
     }
@@ -172,7 +172,7 @@ class ChannelsTest {
         });
         for (WsClient client : racers) {
             assertThat(client.pushes()).as("nothing from before the subscription, nothing twice").hasSize(perClient)
-                    .allSatisfy(p -> assertThat(p.request().payload().path("text").asText()).isEqualTo("after-subscribed"));
+                    .allSatisfy(p -> assertThat(p.request().payload().tree().path("text").asText()).isEqualTo("after-subscribed"));
             assertThat(refusals(client)).isEmpty();
             client.close();
         }
@@ -262,7 +262,7 @@ class ChannelsTest {
         fabric.publisher().publish(PushRequest.toUser(UserId.of("gus"), payload("sentinel"))).join();
         await().atMost(WAIT).until(() -> c.pushes().size() == 2);
 
-        assertThat(c.pushes()).extracting(p -> p.request().payload().path("text").asText())
+        assertThat(c.pushes()).extracting(p -> p.request().payload().tree().path("text").asText())
                 .containsExactly("while-in", "sentinel");
         c.close();
     }

@@ -103,7 +103,7 @@ class EndToEndTest {
                 List<Integer> mine = new ArrayList<>();
                 List<Integer> everyone = new ArrayList<>();
                 for (ServerFrame.Push p : c.pushes()) {
-                    int seq = p.request().payload().get("seq").asInt();
+                    int seq = p.request().payload().tree().get("seq").asInt();
                     if (p.request().isBroadcast()) {
                         everyone.add(seq);
                     } else {

@@ -144,7 +144,7 @@ final class Fabric implements AutoCloseable {
 
     /** The {@code text} field of each push's payload, in arrival order. */
     static List<String> texts(List<io.pushfabric.contracts.frames.ServerFrame.Push> pushes) {
-        return pushes.stream().map(p -> p.request().payload().path("text").asText()).toList();
+        return pushes.stream().map(p -> p.request().payload().tree().path("text").asText()).toList();
     }
 
     /** Connects without a cursor, waits for the welcome, leaves, and returns the cursor the welcome gave. */

@@ -128,7 +128,7 @@ class OperationsTest {
                 fabric.publisher().publish(PushRequest.toUser(UserId.of("orphan"),
                         Json.MAPPER.createObjectNode().put("text", "welcome back"))).join();
                 await().atMost(Duration.ofSeconds(20)).until(() -> !back.pushes().isEmpty());
-                assertThat(back.pushes().get(0).request().payload().get("text").asText()).isEqualTo("welcome back");
+                assertThat(back.pushes().get(0).request().payload().tree().get("text").asText()).isEqualTo("welcome back");
                 back.close();
             }
         }

@@ -50,7 +50,7 @@ class ReplayTest {
     }
 
     private static List<String> texts(List<ServerFrame.Push> pushes) {
-        return pushes.stream().map(p -> p.request().payload().path("text").asText()).toList();
+        return pushes.stream().map(p -> p.request().payload().tree().path("text").asText()).toList();
     }
 
     private static WsClient connected(int node, String user, String cursor) {

@@ -1,5 +1,6 @@
 package io.pushfabric.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pushfabric.contracts.frames.ServerFrame;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -68,8 +69,9 @@ final class ResilientClient {
         } else if (frame instanceof ServerFrame.Push p) {
             if (ids.add(p.position().id())) {
                 received.add(p);
-                if (p.request().payload().has(Stream.SENT_AT)) {
-                    latenciesMillis.add(System.currentTimeMillis() - p.request().payload().get(Stream.SENT_AT).asLong());
+                JsonNode sentAt = p.request().payload().tree().get(Stream.SENT_AT);
+                if (sentAt != null) {
+                    latenciesMillis.add(System.currentTimeMillis() - sentAt.asLong());
                 }
             } else {
                 duplicates++;

@@ -61,7 +61,7 @@ class SlowReaderReplayTest {
             kept = first.welcome().cursor();
             for (ServerFrame.Push p : first.pushes()) {
                 kept = kept.after(p.position());
-                seen.add(p.request().payload().get("n").asInt());
+                seen.add(p.request().payload().tree().get("n").asInt());
             }
         }
         assertThat(seen).hasSizeLessThan(missed);
@@ -70,7 +70,7 @@ class SlowReaderReplayTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> back.isWelcomed()
                 && back.pushes().size() >= back.welcome().replayed());
         assertThat(back.welcome().recovered()).isTrue();
-        back.pushes().forEach(p -> seen.add(p.request().payload().get("n").asInt()));
+        back.pushes().forEach(p -> seen.add(p.request().payload().tree().get("n").asInt()));
         assertThat(seen).as("every missed message, from one connection or the other")
                 .containsExactlyInAnyOrderElementsOf(IntStream.range(0, missed).boxed().toList());
         back.close();
@@ -94,7 +94,7 @@ class SlowReaderReplayTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> !slow.readAvailable());
 
             assertThat(slow.closeCode()).isEqualTo(CloseCodes.SLOW_CONSUMER);
-            List<Integer> got = slow.pushes().stream().map(p -> p.request().payload().get("n").asInt()).toList();
+            List<Integer> got = slow.pushes().stream().map(p -> p.request().payload().tree().get("n").asInt()).toList();
             assertThat(got).as("a prefix of what was published: in order, none missing, not all")
                     .hasSizeLessThan(MISSED)
                     .containsExactlyElementsOf(IntStream.range(0, got.size()).boxed().toList());
@@ -133,13 +133,13 @@ class SlowReaderReplayTest {
             if (welcome.recovered()) {
                 // Messages published before the session's marker are replayed too, the rest come live.
                 assertThat(welcome.replayed()).isBetween(MISSED, MISSED + LIVE);
-                assertThat(slow.pushes()).extracting(p -> p.request().payload().get("n").asInt())
+                assertThat(slow.pushes()).extracting(p -> p.request().payload().tree().get("n").asInt())
                         .as("all of the replay, in order, then the live ones, none twice")
                         .containsExactlyElementsOf(IntStream.range(0, MISSED + LIVE).boxed().toList());
                 assertThat(slow.closeCode()).as("not closed").isNull();
             } else {
                 assertThat(welcome.reason()).isEqualTo("replay_limit");
-                assertThat(slow.pushes()).extracting(p -> p.request().payload().get("n").asInt())
+                assertThat(slow.pushes()).extracting(p -> p.request().payload().tree().get("n").asInt())
                         .as("none of the replay, only (some of) the live ones")
                         .isSubsetOf(IntStream.range(MISSED, MISSED + LIVE).boxed().toList());
             }

@@ -9,8 +9,9 @@ import java.util.function.Supplier;
 
 /**
  * The push frame of one delivery, rendered and encoded to UTF-8 once, on first use, for every session that gets
- * it: a broadcast to thousands of sockets costs one encoding, not one per socket. Used from the node topic's
- * consumer thread; a frame that sessions buffered is read later from other threads, hence the volatile.
+ * it: a broadcast to thousands of sockets costs one encoding, not one per socket. The payload's bytes are copied
+ * into the frame as they came off the node topic. Used from the node topic's consumer thread; a frame that
+ * sessions buffered is read later from other threads, hence the volatile.
  */
 final class OncePushFrame implements Supplier<EncodedFrame> {
     private final Delivery delivery;
@@ -28,7 +29,7 @@ final class OncePushFrame implements Supplier<EncodedFrame> {
     public EncodedFrame get() {
         EncodedFrame e = encoded;
         if (e == null) {
-            e = EncodedFrame.of(frames.encode(new ServerFrame.Push(delivery.position(), node, delivery.request())));
+            e = EncodedFrame.ofUtf8(frames.encodeUtf8(new ServerFrame.Push(delivery.position(), node, delivery.request())));
             encoded = e;
         }
         return e;

@@ -21,6 +21,11 @@ public final class EncodedFrame {
         return new EncodedFrame(Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Takes {@code utf8}, a frame's UTF-8 text, without copying: the caller hands it over and never changes it. */
+    public static EncodedFrame ofUtf8(byte[] utf8) {
+        return new EncodedFrame(Objects.requireNonNull(utf8, "utf8"));
+    }
+
     /**
      * The frame's bytes, as a fresh read-only view with a position of its own: a writer may consume it while
      * others write the same frame to other sockets.

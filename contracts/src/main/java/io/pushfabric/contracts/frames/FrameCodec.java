@@ -9,10 +9,12 @@ import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.PushRequest;
 import io.pushfabric.contracts.PushRequestJson;
+import io.pushfabric.contracts.RawJson;
 import io.pushfabric.contracts.UserId;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,7 +24,15 @@ public final class FrameCodec {
     public static final int MAX_CLIENT_FRAME_CHARS = 4096;
 
     public String encode(ServerFrame frame) {
-        StringWriter out = new StringWriter(256);
+        return new String(encodeUtf8(frame), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The frame's text as UTF-8, written as bytes: a push's payload is copied into it as the producer's bytes,
+     * never decoded to characters on the way to a socket.
+     */
+    public byte[] encodeUtf8(ServerFrame frame) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             if (frame instanceof ServerFrame.Push p) {
@@ -61,7 +71,7 @@ public final class FrameCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 
     private static void writePush(JsonGenerator g, ServerFrame.Push p) throws IOException {
@@ -120,7 +130,8 @@ public final class FrameCodec {
         switch (type) {
             case "push": {
                 JsonNode user = n.get("user");
-                PushRequest r = new PushRequest(user == null ? null : new UserId(user.asText()), n.get("payload"),
+                PushRequest r = new PushRequest(user == null ? null : new UserId(user.asText()),
+                        RawJson.of(n.get("payload")),
                         n.hasNonNull("messageId") ? n.get("messageId").asText() : null,
                         n.hasNonNull("createdAt") ? n.get("createdAt").asLong() : null, null,
                         n.hasNonNull("channel") ? new ChannelName(n.get("channel").asText()) : null,
