@@ -70,7 +70,8 @@ public record ServiceImage(String module, String mainClass, Path jar, String cla
 
     /**
      * Finds the service's shaded jar and copies it into {@code snapshotDir}, so that a rebuild while the
-     * run is going cannot change the code under a running service.
+     * run is going cannot change the code under a running service. The copy keeps the jar's modification time,
+     * which a CDS archive or AOT cache made from the jar checks.
      *
      * @param explicit a jar named on the command line, if any
      */
@@ -94,7 +95,7 @@ public record ServiceImage(String module, String mainClass, Path jar, String cla
         try {
             Files.createDirectories(snapshotDir);
             Path copy = snapshotDir.resolve(jar.get().getFileName());
-            Files.copy(jar.get(), copy, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(jar.get(), copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
             LOG.info("{}: {} (modified {})", module, jar.get().toAbsolutePath(), Files.getLastModifiedTime(jar.get()));
             return new ServiceImage(module, mainClass, copy, null);
         } catch (IOException e) {
