@@ -36,11 +36,7 @@ final class Utf8Text implements SerializableString {
 
     @Override
     public int appendUnquotedUTF8(byte[] buffer, int offset) {
-        if (offset + utf8.length > buffer.length) {
-            return -1;
-        }
-        System.arraycopy(utf8, 0, buffer, offset, utf8.length);
-        return utf8.length;
+        return copy(utf8, buffer, offset);
     }
 
     @Override
@@ -61,11 +57,7 @@ final class Utf8Text implements SerializableString {
 
     @Override
     public int putUnquotedUTF8(ByteBuffer out) {
-        if (out.remaining() < utf8.length) {
-            return -1;
-        }
-        out.put(utf8);
-        return utf8.length;
+        return put(utf8, out);
     }
 
     @Override
@@ -80,12 +72,7 @@ final class Utf8Text implements SerializableString {
 
     @Override
     public int appendQuotedUTF8(byte[] buffer, int offset) {
-        byte[] quoted = asQuotedUTF8();
-        if (offset + quoted.length > buffer.length) {
-            return -1;
-        }
-        System.arraycopy(quoted, 0, buffer, offset, quoted.length);
-        return quoted.length;
+        return copy(asQuotedUTF8(), buffer, offset);
     }
 
     @Override
@@ -107,11 +94,24 @@ final class Utf8Text implements SerializableString {
 
     @Override
     public int putQuotedUTF8(ByteBuffer out) {
-        byte[] quoted = asQuotedUTF8();
-        if (out.remaining() < quoted.length) {
+        return put(asQuotedUTF8(), out);
+    }
+
+    /** {@code bytes} into {@code buffer} at {@code offset}: their count, or -1 when they do not fit (nothing copied). */
+    private static int copy(byte[] bytes, byte[] buffer, int offset) {
+        if (offset + bytes.length > buffer.length) {
             return -1;
         }
-        out.put(quoted);
-        return quoted.length;
+        System.arraycopy(bytes, 0, buffer, offset, bytes.length);
+        return bytes.length;
+    }
+
+    /** {@code bytes} into {@code out}: their count, or -1 when they do not fit (nothing written). */
+    private static int put(byte[] bytes, ByteBuffer out) {
+        if (out.remaining() < bytes.length) {
+            return -1;
+        }
+        out.put(bytes);
+        return bytes.length;
     }
 }
