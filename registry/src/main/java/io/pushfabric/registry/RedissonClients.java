@@ -8,7 +8,6 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
-import org.redisson.config.EqualJitterDelay;
 
 /**
  * Builds the {@link RedissonClient} the registry runs on, from one string:
@@ -48,8 +47,8 @@ import org.redisson.config.EqualJitterDelay;
  * plain reads (route lookups, lease checks) to replicas that may lag behind the writes.
  * The registry passes {@code StringCodec} to every object it opens, so the codec of the file does not
  * matter to it. Single-server settings: connect timeout {@value #CONNECT_TIMEOUT_MILLIS} ms, command
- * timeout {@value #TIMEOUT_MILLIS} ms, {@value #RETRY_ATTEMPTS} retries with equal-jitter delay
- * 200 ms..1 s, pool of {@value #POOL_SIZE} connections ({@value #MIN_IDLE} kept idle). A call that still
+ * timeout {@value #TIMEOUT_MILLIS} ms, {@value #RETRY_ATTEMPTS} retries, the first after 200 ms, then with equal-jitter
+ * delay up to 1 s ({@link RetryDelay}: it also keeps Redisson's timer at a 100 ms tick), pool of {@value #POOL_SIZE} connections ({@value #MIN_IDLE} kept idle). A call that still
  * fails throws a Redisson {@code RedisException}.
  *
  * <p>{@code Redisson.create} connects at once, so an unreachable Redis fails start-up here.
@@ -92,7 +91,7 @@ public final class RedissonClients {
                     .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
                     .setTimeout(TIMEOUT_MILLIS)
                     .setRetryAttempts(RETRY_ATTEMPTS)
-                    .setRetryDelay(new EqualJitterDelay(Duration.ofMillis(200), Duration.ofSeconds(1)))
+                    .setRetryDelay(new RetryDelay(Duration.ofMillis(200), Duration.ofSeconds(1)))
                     .setConnectionPoolSize(POOL_SIZE)
                     .setConnectionMinimumIdleSize(MIN_IDLE);
         } else {

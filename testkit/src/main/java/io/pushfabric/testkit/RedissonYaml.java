@@ -23,6 +23,7 @@ public final class RedissonYaml {
             connectTimeout: 5000
             timeout: 3000
             retryAttempts: 3
+            retryDelay: !<org.redisson.config.ConstantDelay> {delay: PT0.2S}
             masterConnectionPoolSize: 8
             masterConnectionMinimumIdleSize: 1
             slaveConnectionPoolSize: 2
