@@ -189,7 +189,7 @@ public final class ConnectorApp implements AutoCloseable {
             ChannelSubscriptions subscriptions = new ChannelSubscriptions(node, channels, markers, replay, topic,
                     config.channels(), config.session(),
                     new ChannelMetrics(meters, channels::channelCount, channels::subscriptionCount), clock, sessionExecutor);
-            TokenExpiry tokenExpiry = new TokenExpiry(sessions, meters, clock);
+            TokenExpiry tokenExpiry = new TokenExpiry(meters, clock);
             scheduler.scheduleAtFixedRate(() -> {
                 try {
                     tokenExpiry.closeExpired();

@@ -5,6 +5,7 @@ import io.pushfabric.connector.limits.FrameLimits;
 import io.pushfabric.connector.session.ClientSession;
 import io.pushfabric.connector.session.SessionLifecycle;
 import io.pushfabric.connector.session.SessionMetrics;
+import io.pushfabric.connector.session.TokenExpiry;
 import io.pushfabric.contracts.CloseCodes;
 import io.pushfabric.contracts.frames.FrameCodec;
 import io.undertow.Handlers;
@@ -49,6 +50,7 @@ public final class UndertowServer implements AutoCloseable {
     private final Clock clock;
     private final FrameCodec frames = new FrameCodec();
     private final RefreshFrames refreshes;
+    private final TokenExpiry tokenExpiry;
     private final Set<UndertowSession> sockets = ConcurrentHashMap.newKeySet();
     /** Frames to write, per I/O thread: see {@link IoThreadWrites}. */
     private final Map<XnioIoThread, IoThreadWrites> writes = new ConcurrentHashMap<>();
@@ -69,7 +71,8 @@ public final class UndertowServer implements AutoCloseable {
         this.metricsText = metricsText;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.refreshes = new RefreshFrames(policies.auth(), policies.tokenExpiry(), frames);
+        this.tokenExpiry = policies.tokenExpiry();
+        this.refreshes = new RefreshFrames(policies.auth(), tokenExpiry, frames);
         TlsSettings tlsSettings = policies.tls();
         WebSocketUpgrade handshake = new WebSocketUpgrade(this::onConnect);
         HttpHandler routes = Handlers.path()
@@ -141,7 +144,7 @@ public final class UndertowServer implements AutoCloseable {
         sockets.add(socket);
         ClientSession session = lifecycle.open(admitted.user(), admitted.cursor(), socket);
         socket.closeIdleThrough(() -> session.close(CloseCodes.IDLE_TIMEOUT, "idle timeout"));
-        session.tokenValidUntil(admitted.tokenValidUntil().toEpochMilli());
+        tokenExpiry.watch(session, admitted.tokenValidUntil().toEpochMilli());
         ConnectionSlots.Slot slot = admitted.slot(); // the close task keeps only the slot, not what the upgrade brought
         channel.addCloseTask(ch -> {
             slot.release();
@@ -152,6 +155,7 @@ public final class UndertowServer implements AutoCloseable {
             Runnable forget = () -> {
                 lifecycle.closed(session);
                 channels.closed(session);
+                tokenExpiry.forget(session);
             };
             try {
                 ch.getWorker().execute(forget);

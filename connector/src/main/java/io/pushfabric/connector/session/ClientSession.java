@@ -306,8 +306,8 @@ public final class ClientSession {
         return closed;
     }
 
-    /** The token the session was opened with holds until {@code epochMillis}. */
-    public synchronized void tokenValidUntil(long epochMillis) {
+    /** The token the session was opened with holds until {@code epochMillis}; see {@link TokenExpiry#watch}. */
+    synchronized void tokenValidUntil(long epochMillis) {
         tokenValidUntil = epochMillis;
     }
 

@@ -16,7 +16,7 @@ class TokenExpiryTest {
     private final MutableClock clock = new MutableClock();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final LocalSessions sessions = new LocalSessions();
-    private final TokenExpiry expiry = new TokenExpiry(sessions, meters, clock);
+    private final TokenExpiry expiry = new TokenExpiry(meters, clock);
 
     @BeforeEach
     void nodeHasJoined() {
@@ -26,7 +26,7 @@ class TokenExpiryTest {
     private ClientSession open(RecordingSink sink, Duration tokenValidity) {
         ClientSession session = new ClientSession("s-" + sessions.size(), ALICE, sink, 10, Sessions.metrics(), 0);
         sessions.attach(session);
-        session.tokenValidUntil(clock.instant().plus(tokenValidity).toEpochMilli());
+        expiry.watch(session, clock.instant().plus(tokenValidity).toEpochMilli());
         return session;
     }
 
@@ -72,6 +72,37 @@ class TokenExpiryTest {
         assertThat(meters.counter("pushfabric.connector.refresh.refused").count()).isEqualTo(1);
         clock.advance(Duration.ofMinutes(5));
         assertThat(expiry.closeExpired()).isOne();
+    }
+
+    @Test
+    void aClosedSessionIsForgottenAndAnExpiredOneLeavesTheIndex() {
+        ClientSession early = open(new RecordingSink(), Duration.ofMinutes(1));
+        ClientSession late = open(new RecordingSink(), Duration.ofHours(1));
+        ClientSession closedByClient = open(new RecordingSink(), Duration.ofHours(2));
+        assertThat(expiry.watched()).isEqualTo(3);
+
+        closedByClient.close(CloseCodes.NORMAL, "bye");
+        expiry.forget(closedByClient);
+        assertThat(expiry.watched()).as("a closed session is not held until its token ends").isEqualTo(2);
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(expiry.closeExpired()).isOne();
+        assertThat(early.isClosed()).isTrue();
+        assertThat(late.isClosed()).isFalse();
+        assertThat(expiry.watched()).isOne();
+    }
+
+    @Test
+    void aRefreshMovesTheSessionSoTheOldEndDoesNotCloseIt() {
+        ClientSession session = open(new RecordingSink(), Duration.ofMinutes(5));
+        expiry.refresh(session, ALICE, clock.instant().plus(Duration.ofMinutes(30)));
+
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(expiry.closeExpired()).isZero();
+        assertThat(expiry.watched()).isOne();
+
+        expiry.forget(session);
+        assertThat(expiry.watched()).as("forgotten under its new end").isZero();
     }
 
     @Test
