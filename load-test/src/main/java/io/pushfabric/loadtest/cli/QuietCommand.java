@@ -44,6 +44,11 @@ final class QuietCommand extends ScenarioCommand {
             + " ${DEFAULT-VALUE}).")
     long jitQuiet;
 
+    @Option(names = "--jit-wait-s", defaultValue = "300", description = "After the warm-up, wait up to this long for"
+            + " every fabric JVM's JIT compilers to go quiet before measuring warm idle; 0 measures at once (default:"
+            + " ${DEFAULT-VALUE}).")
+    long jitWait;
+
     @Option(names = "--connect-timeout-s", defaultValue = "180", description = "Time for all clients to connect (default: ${DEFAULT-VALUE}).")
     long connectTimeout;
 
@@ -51,7 +56,7 @@ final class QuietCommand extends ScenarioCommand {
     Scenario scenario() {
         return new QuietFabric(new QuietFabric.Settings(Duration.ofSeconds(coldHold), warmupRate, Duration.ofSeconds(warmup),
                 Duration.ofSeconds(settle), Duration.ofSeconds(hold), idleLimit, jitThreshold, Duration.ofSeconds(jitQuiet),
-                Duration.ofSeconds(connectTimeout)));
+                Duration.ofSeconds(jitWait), Duration.ofSeconds(connectTimeout)));
     }
 
     @Override

@@ -30,6 +30,23 @@ public final class CompilerWatch {
         return copy;
     }
 
+    /**
+     * Whether every watched JVM's compilers are quiet now: its samples so far settle ({@link JitWarmup#of}), which
+     * needs the last {@code quietSeconds} window to average below {@code thresholdPercent}.
+     */
+    public synchronized boolean allQuiet(double thresholdPercent, double quietSeconds) {
+        return !samples.isEmpty() && samples.values().stream()
+                .allMatch(list -> JitWarmup.of(list, thresholdPercent, quietSeconds).settledAtSeconds() >= 0);
+    }
+
+    /** Each JVM's compiler CPU seconds over its samples so far. */
+    public synchronized Map<String, Double> cpuSeconds() {
+        Map<String, Double> spent = new LinkedHashMap<>();
+        samples.forEach((name, list) -> spent.put(name, list.stream()
+                .mapToDouble(s -> s.cpuPercent() / 100 * (s.toSeconds() - s.fromSeconds())).sum()));
+        return spent;
+    }
+
     /** Reads every process's compiler threads and adds the interval since the previous reading. */
     public synchronized void sample() {
         for (Watched w : processes) {

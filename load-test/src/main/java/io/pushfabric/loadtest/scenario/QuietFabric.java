@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * What the fabric costs when nothing happens, and how long its JVMs take to warm up. Measures the CPU of every
  * process over {@code coldHold} right after the fabric started (no clients: "cold idle"), connects the clients,
- * publishes a targeted warm-up so the JIT compiles the hot paths, stops publishing and measures again over
- * {@code hold} with the clients connected ("warm idle", the steady state). Throughout, it watches each JVM's JIT
+ * publishes a targeted warm-up so the JIT compiles the hot paths, stops publishing, waits up to {@code jitWait} for
+ * every JVM's compilers to go quiet, and measures again over {@code hold} with the clients connected ("warm idle",
+ * the steady state; the compilers' share of it is reported apart). Throughout, it watches each JVM's JIT
  * compiler threads and reports when they went quiet ({@link JitWarmup}). Kafka is not probed during the run, so
  * the load generator adds no broker work of its own. Passes when nothing was lost and warm idle stayed below
  * {@code idleLimitPercent} of one core for the whole fabric.
@@ -27,9 +28,11 @@ public final class QuietFabric implements Scenario {
      * @param warmupRate          targeted messages per second of the warm-up
      * @param jitThresholdPercent compiler threads averaging below this (% of one core) ...
      * @param jitQuiet            ... over every window this long count as quiet
+     * @param jitWait             longest wait after the warm-up for every JVM's compilers to be quiet before warm
+     *                            idle is measured; zero measures at once
      */
     public record Settings(Duration coldHold, double warmupRate, Duration warmup, Duration settle, Duration hold,
-                           double idleLimitPercent, double jitThresholdPercent, Duration jitQuiet,
+                           double idleLimitPercent, double jitThresholdPercent, Duration jitQuiet, Duration jitWait,
                            Duration connectTimeout) {
         public Settings {
             if (warmupRate <= 0 || hold.isZero() || hold.isNegative()) {
@@ -87,10 +90,17 @@ public final class QuietFabric implements Scenario {
             run.publishPhase("warmup", String.format(Locale.ROOT, "warm-up %.0f msg/s", settings.warmupRate()), "targeted",
                     settings.warmupRate(), settings.warmup(), RatedPublisher.Mix.targeted(run.audience()),
                     settings.settle());
+            double waited = awaitQuietCompilers(run, jit);
+            Map<String, Double> compiledBefore = jit.cpuSeconds();
             warm = hold(run, "warm idle", "idle, " + live + " clients, no traffic", settings.hold());
-            run.detail("warmIdle", idle(warm, live));
-            run.out().printf(Locale.ROOT, "WARM IDLE (%d clients, after the warm-up): fabric %.1f%% of one core %s;"
-                    + " limit %.1f%%%n", live, warm.fabricCpuPercent(), perProcess(warm), settings.idleLimitPercent());
+            double compilers = compilerPercent(compiledBefore, jit.cpuSeconds(), warm.windowSeconds());
+            Map<String, Object> warmIdle = idle(warm, live);
+            warmIdle.put("waitedForQuietCompilersS", Math.round(waited * 10) / 10.0);
+            warmIdle.put("compilerCpuPercentOfOneCore", Math.round(compilers * 100) / 100.0);
+            run.detail("warmIdle", warmIdle);
+            run.out().printf(Locale.ROOT, "WARM IDLE (%d clients, %.0f s after the warm-up): fabric %.1f%% of one core %s,"
+                    + " of which JIT compilers %.1f%%; limit %.1f%%%n", live, waited, warm.fabricCpuPercent(),
+                    perProcess(warm), compilers, settings.idleLimitPercent());
             Map<String, Object> warmup = jitWarmup(jit.samples(), ageAtTraffic);
             run.detail("jitWarmup", warmup);
             warmup.forEach((name, r) -> run.out().printf("JIT %s: %s%n", name, ((Map<?, ?>) r).get("verdict")));
@@ -108,6 +118,39 @@ public final class QuietFabric implements Scenario {
                     warm.fabricCpuPercent(), settings.idleLimitPercent()));
         }
         return lost == 0 && quiet;
+    }
+
+    /**
+     * Waits, at most {@link Settings#jitWait}, until every JVM's compilers are quiet by the same rule as the warm-up
+     * report. @return the seconds waited
+     */
+    private double awaitQuietCompilers(RunContext run, CompilerWatch jit) throws InterruptedException {
+        if (settings.jitWait().isZero()) {
+            return 0;
+        }
+        run.beginPhase("jit wait", "no traffic, waiting for the JIT compilers to go quiet");
+        long start = System.nanoTime();
+        long deadline = start + settings.jitWait().toNanos();
+        boolean quiet;
+        while (!(quiet = jit.allQuiet(settings.jitThresholdPercent(), settings.jitQuiet().toSeconds()))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(1_000); // the monitor samples the compilers once a second
+        }
+        double waited = (System.nanoTime() - start) / 1e9;
+        if (!quiet) {
+            run.note(String.format(Locale.ROOT, "the JIT compilers were not all quiet after %.0f s (--jit-wait-s);"
+                    + " warm idle measured anyway", waited));
+        }
+        return waited;
+    }
+
+    /** The fabric JVMs' compiler CPU between two readings, in % of one core over {@code seconds}. */
+    static double compilerPercent(Map<String, Double> before, Map<String, Double> after, double seconds) {
+        double spent = 0;
+        for (Map.Entry<String, Double> e : after.entrySet()) {
+            spent += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+        }
+        return seconds > 0 ? 100 * spent / seconds : 0;
     }
 
     /** Holds still for {@code duration} in a phase of its own. @return the CPU spent meanwhile */
