@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pushfabric.contracts.InvalidPushRequestException.Reason;
 import java.io.ByteArrayOutputStream;
@@ -74,6 +75,18 @@ public final class PushRequestCodec {
      * has no record yet (the HTTP publish API): its key is then {@link RoutingKeys#of} the result.
      */
     public PushRequest decodeValue(byte[] value) throws InvalidPushRequestException {
+        return decodeValue(value, true);
+    }
+
+    /**
+     * Like {@link #decodeValue(byte[])}, except that {@code "v"} may be left out and then means the current version:
+     * for a request written to the HTTP API, which stamps the version itself.
+     */
+    public PushRequest decodePublished(byte[] value) throws InvalidPushRequestException {
+        return decodeValue(value, false);
+    }
+
+    private PushRequest decodeValue(byte[] value, boolean versionRequired) throws InvalidPushRequestException {
         if (value == null || value.length == 0) {
             throw new InvalidPushRequestException(Reason.NOT_JSON, "empty record value");
         }
@@ -84,6 +97,9 @@ public final class PushRequestCodec {
         StreamedObject request = parse(value);
         ObjectNode obj = request.fields();
         JsonNode v = obj.get("v");
+        if (v == null && !versionRequired) {
+            v = IntNode.valueOf(PushRequest.VERSION);
+        }
         if (v == null || !v.isIntegralNumber()) {
             throw new InvalidPushRequestException(Reason.BAD_SCHEMA, "field 'v' (version) must be an integer");
         }

@@ -139,6 +139,29 @@ class PublishApiTest {
                     .isGreaterThanOrEqualTo(1);
         }
 
+        /** The HTTP API used to read the body into a tree and write it anew: 1.10 reached clients as 1.1. */
+        @Test
+        void thePayloadIsPublishedByteForByteAsSentSingleAndInABatch() throws Exception {
+            String user = "dora-" + TestInfra.uniqueName("u");
+            String single = "{ \"n\" : 1.10, \"big\": 0.12345678901234567890123, \"s\":\"caf\\u00e9 \u00e9\" }";
+            String first = "[ 1e2 , -0.0 ]";
+            String second = "12345678901234567890123";
+
+            JsonNode one = json(post(api, "/v1/publish", PUBLISHER,
+                    "{\"user\":\"" + user + "\",\"payload\":" + single + "}"));
+            JsonNode batch = json(post(api, "/v1/publish/batch", PUBLISHER, "{\"requests\": [ {\"user\":\"" + user
+                    + "\",\"payload\": " + first + " } , {\"payload\":" + second + ",\"user\":\"" + user + "\"}]}"));
+
+            assertThat(payloadAt(one)).isEqualTo(single);
+            assertThat(payloadAt(batch.path("results").get(0))).isEqualTo(first);
+            assertThat(payloadAt(batch.path("results").get(1))).isEqualTo(second);
+        }
+
+        private String payloadAt(JsonNode position) throws Exception {
+            ConsumerRecord<String, byte[]> record = read(position.path("partition").asInt(), position.path("offset").asLong());
+            return new PushRequestCodec().decode(record.key(), record.value()).payload().toString();
+        }
+
         @Test
         void aBatchIsPublishedInOrderAndAnsweredWithEveryPosition() throws Exception {
             String user = "bob-" + TestInfra.uniqueName("u");
