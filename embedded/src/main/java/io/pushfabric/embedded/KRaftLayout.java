@@ -64,9 +64,6 @@ record KRaftLayout(List<KafkaNode> controllers, List<KafkaNode> brokers, List<In
             Map<String, String> props = brokerProperties(common, brokerPort);
             props.putAll(controllerOnly);
             props.put("process.roles", "broker,controller");
-            // The controller's no-op record every 500 ms (the default) is for brokers elsewhere to see that the
-            // metadata log is alive; a single node is its own reader, and applying them was a third of its idle CPU.
-            props.put("metadata.max.idle.interval.ms", "5000");
             props.put("listeners", BROKER_LISTENER + "://" + LOOPBACK + ":" + brokerPort + "," + controllerListener);
             brokerNodes.add(node(0, "broker,controller", baseDir, props, extra));
         }
