@@ -55,9 +55,9 @@ public final class ControlTopicConsumer implements Runnable {
                 }
             }
         } finally {
-            // Nothing to commit, no group to leave: only the fetch session to end, best effort. Unbounded, that
-            // request would queue behind the fetch in flight, which waits up to 5 s for a record.
-            consumer.close(CloseOptions.timeout(Duration.ofMillis(500)));
+            // Nothing to commit, no group to leave: only the fetch session to end, which is left to the broker.
+            // Waiting for it would mean waiting for the fetch in flight (up to 5 s without a record).
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
         }
     }
 

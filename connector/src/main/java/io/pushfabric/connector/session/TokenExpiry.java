@@ -34,7 +34,10 @@ public final class TokenExpiry {
         }
     }
 
-    /** Sessions by the epoch millis their token holds until; each under its current {@code tokenValidUntil}. */
+    /**
+     * Sessions by the epoch millis their token holds until; each under its current {@code tokenValidUntil}. Guarded
+     * by itself, and no session's lock is taken while holding it: a session can close (its lock held) from anywhere.
+     */
     private final TreeMap<Long, Set<ClientSession>> byEnd = new TreeMap<>();
     private final Clock clock;
     private final Counter expired;
@@ -76,12 +79,13 @@ public final class TokenExpiry {
 
     /** The session closed: stop watching it. */
     public void forget(ClientSession session) {
+        long end = session.tokenValidUntil();
         synchronized (byEnd) {
-            remove(session, session.tokenValidUntil());
+            remove(session, end);
         }
     }
 
-    /** Sessions watched; for tests and the metrics. */
+    /** Sessions watched; for tests. */
     int watched() {
         synchronized (byEnd) {
             return byEnd.values().stream().mapToInt(Set::size).sum();
@@ -104,14 +108,15 @@ public final class TokenExpiry {
             }
         }
         int closed = 0;
-        for (ClientSession session : due) { // outside the index's lock: closing takes the session's
+        for (ClientSession session : due) {
             if (session.closeIfTokenExpired(now, CloseCodes.TOKEN_EXPIRED,
                     "token expired; reconnect with a fresh token and the cursor")) {
                 expired.increment();
                 closed++;
             } else if (!session.isClosed()) {
-                synchronized (byEnd) { // refreshed between the two locks: watch its new end
-                    add(session, session.tokenValidUntil());
+                long end = session.tokenValidUntil(); // refreshed between the two locks: watch its new end
+                synchronized (byEnd) {
+                    add(session, end);
                 }
             }
         }
