@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
@@ -87,7 +86,7 @@ public final class NodeTopicConsumer implements Runnable {
             while (running.get()) {
                 ConsumerRecords<String, byte[]> records;
                 try {
-                    records = consumer.poll(Duration.ofSeconds(1)); // stop() wakes it; readiness allows 30 s
+                    records = consumer.poll(Duration.ofMillis(200));
                 } catch (WakeupException e) {
                     break;
                 } catch (OffsetOutOfRangeException e) {
@@ -108,9 +107,7 @@ public final class NodeTopicConsumer implements Runnable {
                 }
             }
         } finally {
-            // Nothing to commit, no group to leave: only the fetch session to end, which is left to the broker.
-            // Waiting for it would mean waiting for the fetch in flight (up to 5 s without a record).
-            consumer.close(CloseOptions.timeout(Duration.ZERO));
+            consumer.close();
             LOG.info("Node topic consumer stopped");
         }
     }
