@@ -42,8 +42,7 @@ public final class CompilerWatch {
     /** Each JVM's compiler CPU seconds over its samples so far. */
     public synchronized Map<String, Double> cpuSeconds() {
         Map<String, Double> spent = new LinkedHashMap<>();
-        samples.forEach((name, list) -> spent.put(name, list.stream()
-                .mapToDouble(s -> s.cpuPercent() / 100 * (s.toSeconds() - s.fromSeconds())).sum()));
+        samples.forEach((name, list) -> spent.put(name, list.stream().mapToDouble(JitWarmup::cpuSeconds).sum()));
         return spent;
     }
 

@@ -81,7 +81,8 @@ public final class JitWarmup {
                 settledAt, quietSeconds, thresholdPercent));
     }
 
-    private static double cpuSeconds(Sample s) {
+    /** Compiler CPU seconds of one sample. */
+    static double cpuSeconds(Sample s) {
         return s.cpuPercent() / 100 * (s.toSeconds() - s.fromSeconds());
     }
 
