@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.awaitility.core.ConditionTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What each client got against what it should have got: lost (not received, and no {@code recovered:false}
@@ -21,8 +23,17 @@ import org.awaitility.core.ConditionTimeoutException;
 record Ledger(int clients, int expected, int lost, int lostAfterNotRecovered, int duplicates, int outOfOrder,
               int resumes, int notRecovered, Map<String, Integer> notRecoveredReasons) {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
+    /** Lost deliveries told in detail, at most. */
+    private static final int TOLD = 10;
+
     /** @param expected each user's message ids, in publication order */
     static Ledger of(Collection<ResilientClient> clients, Map<String, List<String>> expected) {
+        return of(clients, expected, false);
+    }
+
+    /** @param tell log each lost delivery (the first {@value #TOLD}) with what its client lived through */
+    private static Ledger of(Collection<ResilientClient> clients, Map<String, List<String>> expected, boolean tell) {
         int total = 0;
         int lost = 0;
         int lostExcused = 0;
@@ -60,6 +71,9 @@ record Ledger(int clients, int expected, int lost, int lostAfterNotRecovered, in
                         lostExcused++;
                     } else {
                         lost++;
+                        if (tell && lost <= TOLD) {
+                            LOG.warn(lossReport(c, id, received));
+                        }
                     }
                 }
             }
@@ -79,7 +93,23 @@ record Ledger(int clients, int expected, int lost, int lostAfterNotRecovered, in
         } catch (ConditionTimeoutException e) {
             // The caller asserts on the ledger, which says what is missing.
         }
-        return of(clients, expected);
+        return of(clients, expected, true);
+    }
+
+    /** The lost message, what its client got on that partition around it, and its connections. */
+    private static String lossReport(ResilientClient client, String id, List<ServerFrame.Push> received) {
+        int dash = id.indexOf('-');
+        int partition = Integer.parseInt(id.substring(0, dash));
+        long offset = Long.parseLong(id.substring(dash + 1));
+        StringBuilder report = new StringBuilder("Lost ").append(id).append(" for ").append(client.user());
+        for (ServerFrame.Push p : received) {
+            if (p.position().partition() == partition && Math.abs(p.position().offset() - offset) <= 50) {
+                String got = p.position().id();
+                report.append("\n  got ").append(got).append(" at ").append(client.receivedAt(got));
+            }
+        }
+        client.history().forEach(event -> report.append("\n  ").append(event));
+        return report.toString();
     }
 
     @Override

@@ -2,9 +2,12 @@ package io.pushfabric.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushfabric.contracts.frames.ServerFrame;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,6 +29,8 @@ final class ResilientClient {
     private final Set<String> ids = new HashSet<>();
     private final List<ServerFrame.Welcome> welcomes = new ArrayList<>();
     private final List<Long> latenciesMillis = new ArrayList<>();
+    private final List<String> history = new ArrayList<>();
+    private final Map<String, String> receivedAt = new HashMap<>();
     private int duplicates;
     private volatile boolean stopped;
     private volatile WsClient current;
@@ -52,9 +57,11 @@ final class ResilientClient {
             cursor = lastCursor;
         }
         String url = urls.apply(attempt.get());
+        note("connect to " + url + " with cursor " + cursor);
         return WsClient.connect(fabric.http, url, fabric.token(user), cursor, this::onFrame, this::onClosed)
                 .whenComplete((ws, error) -> {
                     if (error != null) {
+                        note("connect failed: " + error);
                         retryLater();
                     } else {
                         current = ws;
@@ -65,10 +72,13 @@ final class ResilientClient {
     private synchronized void onFrame(ServerFrame frame) {
         if (frame instanceof ServerFrame.Welcome w) {
             welcomes.add(w);
+            note("welcome from " + w.node() + ", recovered " + w.recovered() + ", replayed " + w.replayed()
+                    + ", cursor " + w.cursor().format());
             lastCursor = w.cursor().format();
         } else if (frame instanceof ServerFrame.Push p) {
             if (ids.add(p.position().id())) {
                 received.add(p);
+                receivedAt.put(p.position().id(), LocalTime.now() + " from " + p.node());
                 JsonNode sentAt = p.request().payload().tree().get(Stream.SENT_AT);
                 if (sentAt != null) {
                     latenciesMillis.add(System.currentTimeMillis() - sentAt.asLong());
@@ -81,6 +91,8 @@ final class ResilientClient {
     }
 
     private void onClosed() {
+        WsClient ws = current;
+        note("closed with " + (ws == null ? "?" : ws.closeCode()));
         retryLater();
     }
 
@@ -95,6 +107,20 @@ final class ResilientClient {
                 connect();
             }
         });
+    }
+
+    private synchronized void note(String event) {
+        history.add(LocalTime.now() + " " + event);
+    }
+
+    /** Connects, welcomes and closes, each with the time it happened. */
+    synchronized List<String> history() {
+        return List.copyOf(history);
+    }
+
+    /** When the first copy of a message arrived, and from which node; null if it never did. */
+    synchronized String receivedAt(String id) {
+        return receivedAt.get(id);
     }
 
     synchronized List<ServerFrame.Push> received() {
