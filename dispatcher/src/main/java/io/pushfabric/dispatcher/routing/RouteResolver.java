@@ -29,6 +29,14 @@ import java.util.concurrent.TimeUnit;
  * markers read by another instance never reached this one. Entries also expire after
  * {@code entryTtl}, which only bounds how long a closed session is still counted as a target.
  *
+ * <p>The live nodes are cached for {@code liveNodesTtl}, but a registry read that finds a user (or channel)
+ * without any route reads them again. A route vanishes together with its node's lease when Redis loses its data
+ * (restarted empty, {@code FLUSHALL}); a message skipped for want of that route must not be followed by a
+ * broadcast sent to the node on live nodes read before, or the session there would get the broadcast and its
+ * cursor would pass the skipped message. Read after the route, the lease is gone too, so the node gets nothing
+ * more until it has noticed the lapse and closed its sessions. A read that finds every route skips nothing and
+ * keeps the cache.
+ *
  * <p>Channels are resolved the same way, from the channel registry, with their own cache fenced by
  * {@code subscription-opened} markers on the channel's partition ({@link #invalidateChannel}).
  *
@@ -122,15 +130,27 @@ public final class RouteResolver {
      */
     public Map<UserId, Set<NodeId>> resolve(Collection<UserId> users) {
         return alive(users, userNodes == null
-                ? routes.nodesOf(users)
-                : userNodes.getAll(users, missing -> routes.nodesOf(Set.copyOf(missing))));
+                ? read(users, routes.nodesOf(users))
+                : userNodes.getAll(users, missing -> read(missing, routes.nodesOf(Set.copyOf(missing)))));
     }
 
     /** The live nodes holding subscribers of each channel, like {@link #resolve} for users. */
     public Map<ChannelName, Set<NodeId>> resolveChannels(Collection<ChannelName> names) {
         return alive(names, channelNodes == null
-                ? channels.nodesOf(names)
-                : channelNodes.getAll(names, missing -> channels.nodesOf(Set.copyOf(missing))));
+                ? read(names, channels.nodesOf(names))
+                : channelNodes.getAll(names, missing -> read(missing, channels.nodesOf(Set.copyOf(missing)))));
+    }
+
+    /** Routes just read from the registry: one missing may have gone with its lease, so live nodes are read again. */
+    private <K> Map<K, Set<NodeId>> read(Iterable<? extends K> asked, Map<K, Set<NodeId>> read) {
+        for (K target : asked) {
+            Set<NodeId> nodes = read.get(target);
+            if (nodes == null || nodes.isEmpty()) {
+                invalidateLiveNodes();
+                break;
+            }
+        }
+        return read;
     }
 
     private <K> Map<K, Set<NodeId>> alive(Collection<K> targets, Map<K, Set<NodeId>> raw) {

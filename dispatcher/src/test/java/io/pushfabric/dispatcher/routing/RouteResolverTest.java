@@ -3,6 +3,7 @@ package io.pushfabric.dispatcher.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pushfabric.contracts.ChannelName;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.registry.InMemoryChannelRegistry;
@@ -24,6 +25,7 @@ class RouteResolverTest {
     private static final NodeId A = NodeId.of("node-a");
     private static final NodeId B = NodeId.of("node-b");
     private static final NodeId C = NodeId.of("node-c");
+    private static final ChannelName NEWS = ChannelName.of("news");
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration ENTRY_TTL = Duration.ofSeconds(10);
     private static final Duration LIVE_NODES_TTL = Duration.ofSeconds(1);
@@ -180,6 +182,51 @@ class RouteResolverTest {
 
         clock.advance(LIVE_NODES_TTL);
         assertThat(nodesOf(resolver, ALICE)).containsExactly(A);
+    }
+
+    /**
+     * Redis restarted empty: alice's route and node A's lease are gone together. Live nodes read before that must
+     * not outlive the read that finds her without a route: her message would be skipped while the next broadcast
+     * still went to A, and her session there would get the broadcast, moving her cursor past the message she
+     * never got.
+     */
+    @Test
+    void aRouteReadThatFindsAUserWithoutRouteReadsTheLiveNodesAgain() {
+        live(A);
+        connect(ALICE, A);
+        connect(BOB, A);
+        assertThat(nodesOf(resolver, BOB)).as("bob's route cached, live nodes read").containsExactly(A);
+
+        SessionRoute alices = routes.sessionsOf(ALICE).get(0);
+        routes.unregister(alices); // Redis lost everything: the route and the lease
+        nodes.evict(A);
+        assertThat(nodesOf(resolver, ALICE)).as("no route: alice's message is skipped").isEmpty();
+
+        assertThat(resolver.liveNodes()).as("live nodes at least as fresh as the route read").isEmpty();
+        assertThat(nodesOf(resolver, BOB)).as("nor does bob's cached route meet a stale live node").isEmpty();
+    }
+
+    @Test
+    void aRouteReadThatFindsEveryUserRoutedKeepsTheLiveNodesCached() {
+        live(A);
+        connect(ALICE, A);
+        connect(BOB, A);
+        assertThat(nodesOf(resolver, ALICE)).containsExactly(A);
+        live(B);
+
+        assertThat(nodesOf(resolver, BOB)).as("read from the registry, routed").containsExactly(A);
+        assertThat(resolver.liveNodes()).as("nothing skipped: live nodes still cached").containsExactly(A);
+    }
+
+    @Test
+    void aChannelReadThatFindsNoSubscriberNodeReadsTheLiveNodesAgain() {
+        live(A);
+        assertThat(resolver.liveNodes()).containsExactly(A);
+        nodes.evict(A);
+
+        assertThat(resolver.resolveChannels(List.of(NEWS))).containsExactly(Map.entry(NEWS, Set.of()));
+
+        assertThat(resolver.liveNodes()).isEmpty();
     }
 
     @Test
