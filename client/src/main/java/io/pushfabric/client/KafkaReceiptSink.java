@@ -3,6 +3,7 @@ package io.pushfabric.client;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.receipts.Receipt;
 import io.pushfabric.contracts.receipts.ReceiptCodec;
 import io.pushfabric.contracts.receipts.ReceiptSettings;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaReceiptSink implements ReceiptSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaReceiptSink.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** Queued by {@link #close} to wake a writer that waits for receipts; never written. */
+    private static final Receipt STOP = Receipt.of(Receipt.Status.OFFLINE, new MessagePosition(0, 0), null, null, 0);
 
     private final Producer<String, byte[]> producer;
     private final String topic;
@@ -133,15 +135,19 @@ public final class KafkaReceiptSink implements ReceiptSink, AutoCloseable {
         return queue.size();
     }
 
+    /**
+     * Waits for receipts without a timeout, so an idle writer never wakes up; {@link #close} wakes it with
+     * {@link #STOP}, or, when the queue is too full to take it, the writer finds it stopped once it has emptied it.
+     */
     private void writeLoop() {
         while (running || !queue.isEmpty()) {
             Receipt receipt;
             try {
-                receipt = queue.poll(100, TimeUnit.MILLISECONDS);
+                receipt = queue.take();
             } catch (InterruptedException e) {
                 return;
             }
-            if (receipt == null) {
+            if (receipt == STOP) {
                 continue;
             }
             try {
@@ -165,6 +171,7 @@ public final class KafkaReceiptSink implements ReceiptSink, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        queue.offer(STOP);
         try {
             writer.join(CLOSE_TIMEOUT.toMillis());
         } catch (InterruptedException e) {

@@ -56,4 +56,22 @@ class KafkaReceiptSinkTest {
                     offered.get(1));
         }
     }
+
+    /** At rest the writer waits for the next receipt without a timeout (it used to wake up ten times a second). */
+    @Test
+    void idleWriterWaitsWithoutWakingUpAndCloseEndsIt() throws Exception {
+        String bootstrap = TestInfra.kafkaBootstrap();
+        String topic = TestInfra.uniqueName("receipts");
+        KafkaReceiptSink sink = KafkaReceiptSink.create(Map.of("bootstrap.servers", bootstrap), topic, 10, "idle-test")
+                .start();
+        Thread writer = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("pf-receipts-idle-test")).findFirst().orElseThrow();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> writer.getState() != Thread.State.RUNNABLE);
+        assertThat(writer.getState()).as("waiting with no timeout").isEqualTo(Thread.State.WAITING);
+
+        sink.close();
+
+        assertThat(writer.isAlive()).isFalse();
+        assertThat(sink.queued()).isZero();
+    }
 }
