@@ -73,6 +73,7 @@ public final class ConnectorApp implements AutoCloseable {
     private static final Duration MAX_REJOIN_BACKOFF = Duration.ofSeconds(30);
     /** A replay reads ranges that exist already; at most this long for a range that ends at the log's end. */
     private static final int REPLAY_FETCH_WAIT_MS = 50;
+    private static final int TAIL_FETCH_WAIT_MS = 5_000;
 
     private final ConnectorConfig config;
     private final LocalSessions sessions;
@@ -232,10 +233,10 @@ public final class ConnectorApp implements AutoCloseable {
     /**
      * A consumer that follows the end of a topic (the node topic, the control topic). With {@code fetch.min.bytes}
      * at 1 the broker answers a fetch as soon as a record arrives, so the longer wait costs no latency; it only
-     * makes an idle node send 2 fetches a second instead of 20. See operations.md, "Kafka client settings".
+     * makes an idle node send a fetch every 5 s instead of 20 a second. See operations.md, "Kafka client settings".
      */
     private static KafkaConsumer<String, byte[]> tailing(ConnectorConfig config, String clientId) {
-        return consumer(config, clientId, 500);
+        return consumer(config, clientId, TAIL_FETCH_WAIT_MS);
     }
 
     private static KafkaConsumer<String, byte[]> consumer(ConnectorConfig config, String clientId, int fetchMaxWaitMs) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -44,7 +45,7 @@ public final class ControlTopicConsumer implements Runnable {
         try {
             while (running.get()) {
                 try {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
                         handle(record);
                     }
                 } catch (WakeupException e) {
@@ -54,7 +55,9 @@ public final class ControlTopicConsumer implements Runnable {
                 }
             }
         } finally {
-            consumer.close();
+            // Nothing to commit, no group to leave: only the fetch session to end, which is left to the broker.
+            // Waiting for it would mean waiting for the fetch in flight (up to 5 s without a record).
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
@@ -86,7 +87,7 @@ public final class NodeTopicConsumer implements Runnable {
             while (running.get()) {
                 ConsumerRecords<String, byte[]> records;
                 try {
-                    records = consumer.poll(Duration.ofMillis(200));
+                    records = consumer.poll(Duration.ofSeconds(1)); // stop() wakes it; readiness allows 30 s
                 } catch (WakeupException e) {
                     break;
                 } catch (OffsetOutOfRangeException e) {
@@ -107,7 +108,9 @@ public final class NodeTopicConsumer implements Runnable {
                 }
             }
         } finally {
-            consumer.close();
+            // Nothing to commit, no group to leave: only the fetch session to end, which is left to the broker.
+            // Waiting for it would mean waiting for the fetch in flight (up to 5 s without a record).
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             LOG.info("Node topic consumer stopped");
         }
     }
