@@ -24,6 +24,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -201,6 +202,22 @@ class PublishApiTest {
             assertProblem(post(api, "/v1/publish/batch", PUBLISHER, "{\"requests\":[]}"), 400, "bad_request",
                     "EMPTY_BATCH");
             assertProblem(get(api, "/v1/presence/" + "x".repeat(300), WATCHER), 400, "bad_request", "BAD_USER");
+        }
+
+        /** The same words for one request and a batch, about the body: not the codec's "record value". */
+        @Test
+        void aBodyInUtf16IsNotJsonSayingTheBodyMustBeUtf8() throws Exception {
+            for (String[] sent : List.of(new String[] {"/v1/publish", "{\"user\":\"a\",\"payload\":1}"},
+                    new String[] {"/v1/publish/batch", "{\"requests\":[{\"user\":\"a\",\"payload\":1}]}"})) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(api, sent[0]))
+                        .header("Authorization", "Bearer " + PUBLISHER)
+                        .POST(HttpRequest.BodyPublishers.ofString(sent[1], StandardCharsets.UTF_16)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+                JsonNode body = assertProblem(response, 400, "bad_request", "NOT_JSON");
+                assertThat(body.path("message").asText()).as(sent[0])
+                        .isEqualTo("the body reads as UTF-16 or UTF-32; it must be UTF-8 JSON");
+            }
         }
 
         @Test
