@@ -1,0 +1,115 @@
+package io.pushfabric.connector.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushfabric.connector.session.LocalChannels;
+import io.pushfabric.connector.session.LocalSessions;
+import io.pushfabric.connector.session.SessionMetrics;
+import io.pushfabric.connector.session.SessionReceipts;
+import io.pushfabric.contracts.Delivery;
+import io.pushfabric.contracts.DeliveryCodec;
+import io.pushfabric.contracts.MessagePosition;
+import io.pushfabric.contracts.NodeId;
+import io.pushfabric.contracts.PushRequest;
+import io.pushfabric.contracts.UserId;
+import io.pushfabric.contracts.receipts.Receipt;
+import io.pushfabric.contracts.receipts.ReceiptMode;
+import io.pushfabric.registry.InMemoryChannelMembers;
+import io.pushfabric.registry.InMemoryChannelRegistry;
+import io.pushfabric.testkit.TestInfra;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** The node-topic reader on a real broker, for what a janitor can do to its topic while the node is away. */
+class NodeTopicConsumerTest {
+    private static final NodeId NODE = NodeId.of("node-a");
+    private static final UserId ALICE = UserId.of("alice");
+
+    private final List<Long> handed = new CopyOnWriteArrayList<>();
+
+    /**
+     * The topic is deleted (a janitor, while the node's lease had lapsed) and created anew, and records reach it at
+     * once: the reader must read the new topic from its first record. Kafka's consumer alone would not: it keeps its
+     * position, and it only finds out when that position is past the new topic's end (here at once, while the new
+     * topic is empty), which the reader answers by reading the new topic from its beginning. It fails (times out)
+     * without that answer.
+     */
+    @Test
+    void aNodeTopicDeletedAndCreatedAnewIsReadFromItsFirstRecord() throws Exception {
+        String bootstrap = TestInfra.kafkaBootstrap();
+        String topic = TestInfra.uniqueName("node-topic");
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap));
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            NodeTopicConsumer reader = reader(bootstrap, topic);
+            reader.seekToEnd();
+            Thread thread = new Thread(reader, "node-topic-reader");
+            thread.start();
+            try {
+                write(producer, topic, 0, 10);
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> handed.size() == 10);
+
+                admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+                    admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                    return true;
+                });
+                write(producer, topic, 100, 15);
+
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> handed.size() >= 25);
+                assertThat(handed.subList(10, handed.size())).as("the new topic's deliveries, in order")
+                        .containsExactly(100L, 101L, 102L, 103L, 104L, 105L, 106L, 107L, 108L, 109L, 110L, 111L, 112L,
+                                113L, 114L);
+            } finally {
+                reader.stop();
+                thread.join(10_000);
+            }
+        }
+    }
+
+    private NodeTopicConsumer reader(String bootstrap, String topic) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        Clock clock = Clock.systemUTC();
+        SessionReceipts receipts = new SessionReceipts(ReceiptMode.REQUESTED,
+                (Receipt r) -> handed.add(r.position().offset()), NODE, clock, 1);
+        return new NodeTopicConsumer(consumer, topic, new LocalSessions(),
+                new LocalChannels(new InMemoryChannelRegistry(), new InMemoryChannelMembers(), NODE, 10),
+                new SessionMetrics(new SimpleMeterRegistry(), clock, () -> 0), NODE, clock, receipts);
+    }
+
+    /** {@code count} deliveries to alice with receipts on (their offsets from {@code first}), one record each. */
+    private static void write(KafkaProducer<String, byte[]> producer, String topic, long first, int count)
+            throws Exception {
+        DeliveryCodec codec = new DeliveryCodec();
+        for (long offset = first; offset < first + count; offset++) {
+            Delivery delivery = new Delivery(new MessagePosition(0, offset),
+                    PushRequest.toUser(ALICE, IntNode.valueOf((int) offset)).withReceipt(true));
+            producer.send(new ProducerRecord<>(topic, codec.encode(delivery))).get(30, TimeUnit.SECONDS);
+        }
+    }
+}
