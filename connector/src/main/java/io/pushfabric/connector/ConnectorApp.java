@@ -40,11 +40,13 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -73,6 +75,8 @@ public final class ConnectorApp implements AutoCloseable {
     private static final Duration MAX_REJOIN_BACKOFF = Duration.ofSeconds(30);
     /** A replay reads ranges that exist already; at most this long for a range that ends at the log's end. */
     private static final int REPLAY_FETCH_WAIT_MS = 50;
+    /** How long a join waits for the node-topic reader to move to the topic's end; a failed join is retried. */
+    private static final Duration READER_RESTART_TIMEOUT = Duration.ofSeconds(30);
     private static final int TAIL_FETCH_WAIT_MS = 5_000;
 
     private final ConnectorConfig config;
@@ -161,7 +165,10 @@ public final class ConnectorApp implements AutoCloseable {
             NodeHeartbeat heartbeat = new NodeHeartbeat(redis.nodes(), node, config.advertisedAddress(),
                     config.lease().ttl(), sessions::size, clock);
             Duration beat = config.lease().heartbeat();
-            NodeRejoin membership = new NodeRejoin(sessions, heartbeat, () -> ensureNodeTopic(config, nodeTopic),
+            NodeRejoin membership = new NodeRejoin(sessions, heartbeat, () -> {
+                        ensureNodeTopic(config, nodeTopic);
+                        readFromItsEnd(nodeConsumer);
+                    },
                     () -> markers.nodeJoined(topic.partitions()), joiner, clock, beat,
                     MAX_REJOIN_BACKOFF.compareTo(beat) > 0 ? MAX_REJOIN_BACKOFF : beat);
             closeables.push(() -> {
@@ -288,6 +295,18 @@ public final class ConnectorApp implements AutoCloseable {
 
     private static boolean isReady(NodeHeartbeat heartbeat, NodeRejoin membership, NodeTopicConsumer nodeConsumer) {
         return !membership.isFenced() && heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000;
+    }
+
+    /** A join waits until the node-topic reader stands at the topic's end ({@link NodeTopicConsumer#restartAtEnd}). */
+    private static void readFromItsEnd(NodeTopicConsumer reader) {
+        try {
+            reader.restartAtEnd().get(READER_RESTART_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the node topic reader moved to its end", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the node topic reader did not move to its end: " + e, e);
+        }
     }
 
     /** Creates the node topic if it is missing: at start, and at a rejoin (a janitor may have deleted it). */

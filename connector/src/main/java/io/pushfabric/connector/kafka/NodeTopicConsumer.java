@@ -11,7 +11,9 @@ import io.pushfabric.contracts.frames.FrameCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -26,11 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads this node's topic, splits each record into its deliveries ({@link NodeTopicRecords}), and hands each
- * delivery to the local sessions of its user (all of them for a
- * broadcast, the channel's local subscribers for a channel), and says to how many in a {@code delivered} receipt
- * when the delivery has receipts on. It starts at the end of the topic: whatever is older was meant for sessions
- * of a previous
- * run, which have all reconnected with their cursors.
+ * delivery to the local sessions of its user (all of them for a broadcast, the channel's local subscribers for a
+ * channel), and says to how many in a {@code delivered} receipt when the delivery has receipts on. It starts at
+ * the end of the topic, and starts there again at each join ({@link #restartAtEnd}): whatever is older was meant
+ * for sessions of a previous run or closed by the fence, which have all resumed with their cursors.
  */
 public final class NodeTopicConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeTopicConsumer.class);
@@ -46,6 +47,7 @@ public final class NodeTopicConsumer implements Runnable {
     private final NodeTopicRecords split = new NodeTopicRecords();
     private final FrameCodec frames = new FrameCodec();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicReference<CompletableFuture<Long>> restart = new AtomicReference<>();
     private volatile long lastPollAt;
 
     public NodeTopicConsumer(Consumer<String, byte[]> consumer, String topic, LocalSessions sessions,
@@ -71,6 +73,20 @@ public final class NodeTopicConsumer implements Runnable {
         return position;
     }
 
+    /**
+     * A join: the loop reads the node topic from its end as it is now, before it polls again. What is older was
+     * for sessions the fence closed; and a topic a janitor deleted and the join created anew starts its offsets at
+     * 0 again, where Kafka's consumer would go on from its old position and skip the new topic's first records. The
+     * join waits for the returned position before the node takes its lease, so every delivery to its new sessions
+     * is at or after it. Joins come one at a time.
+     */
+    public CompletableFuture<Long> restartAtEnd() {
+        CompletableFuture<Long> asked = new CompletableFuture<>();
+        restart.set(asked);
+        consumer.wakeup();
+        return asked;
+    }
+
     /** Millis since the loop last came back from a poll; the readiness check uses it. */
     public long millisSinceLastPoll() {
         return clock.millis() - lastPollAt;
@@ -85,11 +101,12 @@ public final class NodeTopicConsumer implements Runnable {
     public void run() {
         try {
             while (running.get()) {
+                restartIfAsked();
                 ConsumerRecords<String, byte[]> records;
                 try {
-                    records = consumer.poll(Duration.ofSeconds(1)); // stop() wakes it; readiness allows 30 s
+                    records = consumer.poll(Duration.ofSeconds(1)); // readiness allows 30 s
                 } catch (WakeupException e) {
-                    break;
+                    continue; // stop() or a join: the loop's condition, then restartIfAsked, say which
                 } catch (OffsetOutOfRangeException e) {
                     // The topic was deleted (a janitor, while this node's lease had lapsed) and created anew: every
                     // record of the new topic is newer than what we read, and the node fenced itself meanwhile.
@@ -108,10 +125,31 @@ public final class NodeTopicConsumer implements Runnable {
                 }
             }
         } finally {
+            CompletableFuture<Long> asked = restart.getAndSet(null);
+            if (asked != null) {
+                asked.completeExceptionally(new IllegalStateException("the node topic consumer stopped"));
+            }
             // Nothing to commit, no group to leave: only the fetch session to end, which is left to the broker.
             // Waiting for it would mean waiting for the fetch in flight (up to 5 s without a record).
             consumer.close(CloseOptions.timeout(Duration.ZERO));
             LOG.info("Node topic consumer stopped");
+        }
+    }
+
+    private void restartIfAsked() {
+        CompletableFuture<Long> asked = restart.getAndSet(null);
+        if (asked == null) {
+            return;
+        }
+        try {
+            consumer.seekToEnd(List.of(partition));
+            long position = consumer.position(partition);
+            LOG.info("The node joined: reading {} from offset {}", partition, position);
+            asked.complete(position);
+        } catch (WakeupException e) {
+            restart.compareAndSet(null, asked); // stop() ends the loop; else the next turn tries again
+        } catch (KafkaException e) {
+            asked.completeExceptionally(e);
         }
     }
 

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * Takes the node from fenced to joined, and back to fenced when its lease lapses. While fenced the node
  * holds no session and admits none (upgrades get 503, readiness is false). A join, in this order:
  * <ol>
- *   <li>create the node topic if it is missing (a janitor may have deleted it);</li>
+ *   <li>create the node topic if it is missing (a janitor may have deleted it), and have the node's reader stand
+ *       at its end: what is older was for the sessions the fence closed, and a topic created anew starts its
+ *       offsets at 0 again, below where the reader was;</li>
  *   <li>acquire a new lease, so a dispatcher that re-reads the live nodes sees this one;</li>
  *   <li>append {@code node-joined} to every partition, so every dispatcher re-reads the live nodes before it
  *       routes anything appended later;</li>
