@@ -165,10 +165,8 @@ public final class ConnectorApp implements AutoCloseable {
             NodeHeartbeat heartbeat = new NodeHeartbeat(redis.nodes(), node, config.advertisedAddress(),
                     config.lease().ttl(), sessions::size, clock);
             Duration beat = config.lease().heartbeat();
-            NodeRejoin membership = new NodeRejoin(sessions, heartbeat, () -> {
-                        ensureNodeTopic(config, nodeTopic);
-                        readFromItsEnd(nodeConsumer);
-                    },
+            NodeRejoin membership = new NodeRejoin(sessions, heartbeat, () -> readFromItsEnd(nodeConsumer,
+                    ensureNodeTopic(config, nodeTopic)),
                     () -> markers.nodeJoined(topic.partitions()), joiner, clock, beat,
                     MAX_REJOIN_BACKOFF.compareTo(beat) > 0 ? MAX_REJOIN_BACKOFF : beat);
             closeables.push(() -> {
@@ -297,10 +295,10 @@ public final class ConnectorApp implements AutoCloseable {
         return !membership.isFenced() && heartbeat.holdsLease() && nodeConsumer.millisSinceLastPoll() < 30_000;
     }
 
-    /** A join waits until the node-topic reader stands at the topic's end ({@link NodeTopicConsumer#restartAtEnd}). */
-    private static void readFromItsEnd(NodeTopicConsumer reader) {
+    /** A join waits until the node-topic reader stands at the topic's end ({@link NodeTopicConsumer#restartAt}). */
+    private static void readFromItsEnd(NodeTopicConsumer reader, long end) {
         try {
-            reader.restartAtEnd().get(READER_RESTART_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            reader.restartAt(end).get(READER_RESTART_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the node topic reader moved to its end", e);
@@ -309,10 +307,15 @@ public final class ConnectorApp implements AutoCloseable {
         }
     }
 
-    /** Creates the node topic if it is missing: at start, and at a rejoin (a janitor may have deleted it). */
-    private static void ensureNodeTopic(ConnectorConfig config, String nodeTopic) {
+    /**
+     * Creates the node topic if it is missing (at start, and at a rejoin: a janitor may have deleted it).
+     * @return the topic's end now
+     */
+    private static long ensureNodeTopic(ConnectorConfig config, String nodeTopic) {
         try (Admin admin = Admin.create(config.kafka().clientConfig(Map.of()))) {
-            ensureNodeTopic(new TopicAdmin(admin), config, nodeTopic);
+            TopicAdmin topics = new TopicAdmin(admin);
+            ensureNodeTopic(topics, config, nodeTopic);
+            return topics.endOffset(nodeTopic);
         }
     }
 

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Reads this node's topic, splits each record into its deliveries ({@link NodeTopicRecords}), and hands each
  * delivery to the local sessions of its user (all of them for a broadcast, the channel's local subscribers for a
  * channel), and says to how many in a {@code delivered} receipt when the delivery has receipts on. It starts at
- * the end of the topic, and starts there again at each join ({@link #restartAtEnd}): whatever is older was meant
+ * the end of the topic, and starts there again at each join ({@link #restartAt}): whatever is older was meant
  * for sessions of a previous run or closed by the fence, which have all resumed with their cursors.
  */
 public final class NodeTopicConsumer implements Runnable {
@@ -47,7 +47,7 @@ public final class NodeTopicConsumer implements Runnable {
     private final NodeTopicRecords split = new NodeTopicRecords();
     private final FrameCodec frames = new FrameCodec();
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicReference<CompletableFuture<Long>> restart = new AtomicReference<>();
+    private final AtomicReference<Restart> restart = new AtomicReference<>();
     private volatile long lastPollAt;
 
     public NodeTopicConsumer(Consumer<String, byte[]> consumer, String topic, LocalSessions sessions,
@@ -74,17 +74,21 @@ public final class NodeTopicConsumer implements Runnable {
     }
 
     /**
-     * A join: the loop reads the node topic from its end as it is now, before it polls again. What is older was
-     * for sessions the fence closed; and a topic a janitor deleted and the join created anew starts its offsets at
-     * 0 again, where Kafka's consumer would go on from its old position and skip the new topic's first records. The
-     * join waits for the returned position before the node takes its lease, so every delivery to its new sessions
-     * is at or after it. Joins come one at a time.
+     * A join: the loop reads the node topic from {@code end}, the topic's end as the join read it, before it polls
+     * again. What is older was for sessions the fence closed; and a topic a janitor deleted and the join created
+     * anew starts its offsets at 0 again, where Kafka's consumer would go on from its old position and skip the new
+     * topic's first records. The join waits for this before the node takes its lease, so every delivery to its new
+     * sessions is at or after {@code end}. (The join reads the end itself: asked here, the broker would answer only
+     * after the fetch this consumer has in flight, up to its 5 s wait.) Joins come one at a time.
      */
-    public CompletableFuture<Long> restartAtEnd() {
-        CompletableFuture<Long> asked = new CompletableFuture<>();
+    public CompletableFuture<Void> restartAt(long end) {
+        Restart asked = new Restart(end, new CompletableFuture<>());
         restart.set(asked);
         consumer.wakeup();
-        return asked;
+        return asked.done();
+    }
+
+    private record Restart(long at, CompletableFuture<Void> done) {
     }
 
     /** Millis since the loop last came back from a poll; the readiness check uses it. */
@@ -125,9 +129,9 @@ public final class NodeTopicConsumer implements Runnable {
                 }
             }
         } finally {
-            CompletableFuture<Long> asked = restart.getAndSet(null);
+            Restart asked = restart.getAndSet(null);
             if (asked != null) {
-                asked.completeExceptionally(new IllegalStateException("the node topic consumer stopped"));
+                asked.done().completeExceptionally(new IllegalStateException("the node topic consumer stopped"));
             }
             // Nothing to commit, no group to leave: only the fetch session to end, which is left to the broker.
             // Waiting for it would mean waiting for the fetch in flight (up to 5 s without a record).
@@ -137,19 +141,11 @@ public final class NodeTopicConsumer implements Runnable {
     }
 
     private void restartIfAsked() {
-        CompletableFuture<Long> asked = restart.getAndSet(null);
-        if (asked == null) {
-            return;
-        }
-        try {
-            consumer.seekToEnd(List.of(partition));
-            long position = consumer.position(partition);
-            LOG.info("The node joined: reading {} from offset {}", partition, position);
-            asked.complete(position);
-        } catch (WakeupException e) {
-            restart.compareAndSet(null, asked); // stop() ends the loop; else the next turn tries again
-        } catch (KafkaException e) {
-            asked.completeExceptionally(e);
+        Restart asked = restart.getAndSet(null);
+        if (asked != null) {
+            consumer.seek(partition, asked.at()); // no call to the broker: what was fetched from before is dropped
+            LOG.info("The node joined: reading {} from offset {}", partition, asked.at());
+            asked.done().complete(null);
         }
     }
 
