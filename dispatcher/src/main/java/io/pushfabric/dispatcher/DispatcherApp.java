@@ -152,7 +152,7 @@ public final class DispatcherApp implements AutoCloseable {
         PushRequestLoop loop = new PushRequestLoop(consumer, config.kafka().topics(), dispatcher,
                 PushRequestLoop.sinks(producer, admin, config.kafka().topics(), MAX_REQUEST_BYTES, NODE_TOPICS_TTL),
                 resolver, metrics, clock, config.maxRetryBackoff(), config.stallLimit(),
-                presence == null ? AssignmentListener.NONE : presence.assignment());
+                presence == null ? AssignmentListener.NONE : presence.assignment(), config.minCycle());
         Thread thread = new Thread(loop, "pf-dispatch-loop");
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Dispatch loop died", e));
         thread.start();

@@ -20,11 +20,14 @@ import java.util.Objects;
  * @param stallLimit {@code PUSH_DISPATCH_STALL_LIMIT_MS} (default 30000): how long one batch may keep failing and
  *                   being retried before {@code /readyz} reports the dispatcher not ready
  * @param receipts   {@code PUSH_RECEIPTS}, {@code PUSH_TOPIC_RECEIPTS}, ...: see {@link ReceiptSettings}
+ * @param minCycle   {@code PUSH_DISPATCH_MIN_CYCLE_MS} (default 5, 0 = none): the dispatch loop's shortest
+ *                   poll-to-poll cycle while requests flow, so that under load each poll brings more of them
  */
 public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String groupId, TopicSettings topicSettings,
                                int maxPayloadBytes, Duration dedupeWindow, CacheSettings cache,
                                Duration maxRetryBackoff, int httpPort, JanitorSettings janitor,
-                               Duration stallLimit, PresenceSettings presence, ReceiptSettings receipts) {
+                               Duration stallLimit, PresenceSettings presence, ReceiptSettings receipts,
+                               Duration minCycle) {
 
     /**
      * @param interval {@code PUSH_JANITOR_INTERVAL_MS} (default 30000): how often one dispatcher looks for dead nodes
@@ -50,6 +53,7 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
         Objects.requireNonNull(stallLimit, "stallLimit");
         Objects.requireNonNull(presence, "presence");
         Objects.requireNonNull(receipts, "receipts");
+        Objects.requireNonNull(minCycle, "minCycle");
     }
 
     public static DispatcherConfig fromEnv(Map<String, String> vars) {
@@ -71,7 +75,8 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
                         env.millis("PUSH_JANITOR_GRACE_MS", Duration.ofMinutes(5), Duration.ZERO)),
                 env.millis("PUSH_DISPATCH_STALL_LIMIT_MS", Duration.ofSeconds(30), Duration.ofSeconds(1)),
                 PresenceSettings.fromEnv(env),
-                ReceiptSettings.fromEnv(env));
+                ReceiptSettings.fromEnv(env),
+                env.millis("PUSH_DISPATCH_MIN_CYCLE_MS", Duration.ofMillis(5), Duration.ZERO));
     }
 
     /** One line for the start-up log, secrets hidden. */
@@ -79,6 +84,6 @@ public record DispatcherConfig(KafkaSettings kafka, RedisSettings redis, String 
         return "kafka=" + kafka.bootstrapServers() + " topics=" + kafka.topics() + " kafkaProps=" + kafka.redacted()
                 + " redis=" + redis.redacted() + " prefix=" + redis.keyPrefix() + " group=" + groupId
                 + " maxPayloadBytes=" + maxPayloadBytes + " dedupeWindow=" + dedupeWindow + " cache=" + cache
-                + " httpPort=" + httpPort + " " + janitor + " stallLimit=" + stallLimit + " " + presence + " " + receipts;
+                + " httpPort=" + httpPort + " " + janitor + " stallLimit=" + stallLimit + " minCycle=" + minCycle.toMillis() + "ms " + presence + " " + receipts;
     }
 }

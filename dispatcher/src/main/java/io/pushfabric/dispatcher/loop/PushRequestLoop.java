@@ -59,6 +59,7 @@ public final class PushRequestLoop implements Runnable {
     /** Offsets whose batches Kafka has fully acknowledged; committed asynchronously, synchronously on revoke. */
     private final Map<TopicPartition, OffsetAndMetadata> acked = new HashMap<>();
     private final CommitPacing pacing;
+    private final PollPacing pollPacing;
     private volatile boolean assigned;
 
     /** Makes the {@link DeliverySink} of one polled batch. */
@@ -70,7 +71,8 @@ public final class PushRequestLoop implements Runnable {
     /** @param assignment told of every partition this loop gets and gives up (presence follows it) */
     public PushRequestLoop(Consumer<String, byte[]> consumer, Topics topics, BatchDispatcher dispatcher,
                            KafkaSinks sinks, RouteResolver resolver, DispatchMetrics metrics, Clock clock,
-                           Duration maxBackoff, Duration stallLimit, AssignmentListener assignment) {
+                           Duration maxBackoff, Duration stallLimit, AssignmentListener assignment,
+                           Duration minCycle) {
         this.consumer = consumer;
         this.topics = topics;
         this.dispatcher = dispatcher;
@@ -82,6 +84,7 @@ public final class PushRequestLoop implements Runnable {
         this.stallLimitMs = stallLimit.toMillis();
         this.assignment = assignment;
         this.pacing = new CommitPacing(clock, COMMIT_INTERVAL);
+        this.pollPacing = PollPacing.of(minCycle);
     }
 
     /** The sinks of a dispatcher's producer: node-topic metadata from {@code admin}, dead letters to the DLQ. */
@@ -125,7 +128,9 @@ public final class PushRequestLoop implements Runnable {
         long backoffMs = MIN_BACKOFF_MS;
         try {
             while (running.get()) {
+                pollPacing.beforePoll();
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                pollPacing.polled(records.count());
                 if (records.isEmpty()) {
                     commitIfDue();
                     continue;
