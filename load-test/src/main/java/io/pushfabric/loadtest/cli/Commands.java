@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         description = "pushfabric load generator: WebSocket clients, producers, latency and loss accounting, CPU and"
                 + " RSS of every process, JSON + HTML reports.",
         subcommands = {TargetedCommand.class, BroadcastCommand.class, IdleCommand.class, HoldCommand.class, StormCommand.class,
-            SmokeCommand.class, ChannelsCommand.class, QuietCommand.class, SimulateCommand.class,
+            SmokeCommand.class, ChannelsCommand.class, QuietCommand.class, SimulateCommand.class, KafkaFloorCommand.class,
             CommandLine.HelpCommand.class})
 public final class Commands implements Runnable {
     /** Exit code when the tool itself failed (as opposed to a run that failed its rule). */

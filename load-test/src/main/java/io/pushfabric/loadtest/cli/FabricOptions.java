@@ -107,7 +107,8 @@ final class FabricOptions {
                 words(dispatcherJvm), words(brokerJvm), env, kafkaConfig);
     }
 
-    private static List<String> words(String s) {
+    /** JVM options as written on the command line, one per word. */
+    static List<String> words(String s) {
         return s == null || s.isBlank() ? List.of() : Arrays.asList(s.trim().split("\\s+"));
     }
 }

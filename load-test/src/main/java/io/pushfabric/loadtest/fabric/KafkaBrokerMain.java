@@ -4,6 +4,7 @@ import io.pushfabric.embedded.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,11 +21,28 @@ public final class KafkaBrokerMain {
     private KafkaBrokerMain() {
     }
 
-    /** The command-line arguments for a broker on {@code port} with {@code config} on top of the defaults. */
-    static List<String> arguments(int port, Path ready, Map<String, String> config) {
-        List<String> args = new ArrayList<>(List.of(Integer.toString(port), ready.toString()));
+    /** A broker started by {@link #launch}, and its bootstrap address. */
+    record Launched(ServiceProcess process, String bootstrap) {
+    }
+
+    /**
+     * Starts a broker in a JVM of its own ({@code jvm} options) on a free port, with {@code config} on top of the
+     * defaults, and waits until it is usable.
+     */
+    static Launched launch(List<String> jvm, Map<String, String> config, Path runDir, Path logs, Duration timeout)
+            throws IOException {
+        Path ready = runDir.resolve("kafka.ready");
+        List<String> args = new ArrayList<>(List.of(Integer.toString(ListenPorts.pick()), ready.toString()));
         config.forEach((k, v) -> args.add(k + "=" + v));
-        return args;
+        ServiceProcess broker = ServiceProcess.start("kafka",
+                ServiceImage.ownClasspath("kafka", KafkaBrokerMain.class.getName()).command(jvm, args), Map.of(), logs);
+        try {
+            broker.awaitReady(() -> Files.exists(ready), timeout);
+            return new Launched(broker, Files.readString(ready).trim());
+        } catch (IOException | RuntimeException e) {
+            broker.close();
+            throw e;
+        }
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {

@@ -70,15 +70,11 @@ final class OwnFabric implements Fabric {
                 bootstrap = kafka.bootstrapServers();
                 d.put("kafka", "Apache Kafka " + Versions.get("kafka") + ", KRaft single node, inside the load generator JVM");
             } else {
-                int port = ListenPorts.pick();
-                Path ready = runDir.resolve("kafka.ready");
-                ServiceProcess broker = ServiceProcess.start("kafka", ServiceImage.ownClasspath("kafka",
-                                KafkaBrokerMain.class.getName()).command(spec.brokerJvm(),
-                                KafkaBrokerMain.arguments(port, ready, spec.kafkaConfig())), Map.of(), logs);
-                running.push(broker);
-                broker.awaitReady(() -> Files.exists(ready), READY_TIMEOUT);
-                bootstrap = Files.readString(ready).trim();
-                processes.add(new Watched("kafka", broker.pid()));
+                KafkaBrokerMain.Launched broker = KafkaBrokerMain.launch(spec.brokerJvm(), spec.kafkaConfig(), runDir,
+                        logs, READY_TIMEOUT);
+                running.push(broker.process());
+                bootstrap = broker.bootstrap();
+                processes.add(new Watched("kafka", broker.process().pid()));
                 d.put("kafka", "Apache Kafka " + Versions.get("kafka") + ", KRaft single node, own JVM "
                         + String.join(" ", spec.brokerJvm()));
             }
