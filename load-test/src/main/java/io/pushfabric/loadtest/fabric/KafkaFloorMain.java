@@ -167,9 +167,10 @@ public final class KafkaFloorMain {
     }
 
     private static void node(String bootstrap, String topic, Path ready) {
-        // The connector's node-topic consumer settings: no group, from the end, a long wait when idle.
+        // The connector's node-topic consumer settings (ConnectorApp.tailing): no group, from the end, a fetch
+        // answered at its first record and a long wait when idle.
         Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", false,
-                "fetch.min.bytes", 1, "fetch.max.wait.ms", 500, "client.id", "floor-" + topic);
+                "max.poll.records", 2_000, "fetch.min.bytes", 1, "fetch.max.wait.ms", 5_000, "client.id", "floor-" + topic);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             TopicPartition partition = new TopicPartition(topic, 0);
@@ -178,7 +179,7 @@ public final class KafkaFloorMain {
             consumer.position(partition); // resolves the end now: ready means nothing published later is skipped
             markReady(ready);
             while (true) {
-                consumer.poll(Duration.ofSeconds(1));
+                consumer.poll(Duration.ofSeconds(1)); // as NodeTopicConsumer's
             }
         }
     }
