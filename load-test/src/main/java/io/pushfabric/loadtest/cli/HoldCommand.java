@@ -3,11 +3,8 @@ package io.pushfabric.loadtest.cli;
 import io.pushfabric.loadtest.fabric.Fabric;
 import io.pushfabric.loadtest.fabric.FabricSpec;
 import io.pushfabric.loadtest.scenario.FabricHold;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,9 +43,7 @@ final class HoldCommand implements Callable<Integer> {
         if (!fabric.connect.isEmpty()) {
             throw new IllegalArgumentException("hold starts its own fabric; --connect is for the load generators");
         }
-        Path runDir = output.dir().resolve("hold-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
-                .toAbsolutePath();
-        Files.createDirectories(runDir);
+        Path runDir = output.newRunDir("hold");
         FabricHold hold = new FabricHold(new FabricHold.Settings(expect, Duration.ofSeconds(this.hold),
                 Duration.ofSeconds(maxWait), Duration.ofSeconds(stalled), argsFile), System.out);
         Fabric f = FabricSpec.open(fabric.spec(), runDir);

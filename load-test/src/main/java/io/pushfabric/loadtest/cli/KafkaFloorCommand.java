@@ -2,11 +2,8 @@ package io.pushfabric.loadtest.cli;
 
 import io.pushfabric.loadtest.fabric.KafkaFloor;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -66,8 +63,7 @@ final class KafkaFloorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Path runDir = output.dir().resolve("kafka-floor-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(runDir);
+        Path runDir = output.newRunDir("kafka-floor");
         KafkaFloor.Settings settings = new KafkaFloor.Settings(rate, Duration.ofSeconds(warmup), Duration.ofSeconds(step),
                 partitions, nodes, minCycle, FabricOptions.words(brokerJvm), kafkaConfig, producer.spec(),
                 payloadBytes);
