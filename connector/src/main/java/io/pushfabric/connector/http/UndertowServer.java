@@ -77,8 +77,10 @@ public final class UndertowServer implements AutoCloseable {
         WebSocketUpgrade handshake = new WebSocketUpgrade(this::onConnect);
         HttpHandler routes = Handlers.path()
                 .addExactPath("/ws", exchange -> {
-                    if (admission.mayBlock() && exchange.isInIoThread()) {
-                        exchange.dispatch(ex -> upgrade(ex, handshake)); // a JWKS fetch must not stall I/O
+                    if (exchange.isInIoThread()) {
+                        // Off the I/O threads: under a storm of upgrades they would otherwise check token after token
+                        // and write no frame to the connections already open (benchmarks.md, "A storm of upgrades ...").
+                        exchange.dispatch(ex -> upgrade(ex, handshake));
                     } else {
                         upgrade(exchange, handshake);
                     }

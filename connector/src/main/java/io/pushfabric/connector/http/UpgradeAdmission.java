@@ -49,11 +49,6 @@ final class UpgradeAdmission {
         this.metrics = metrics;
     }
 
-    /** True when checking a token may block (a JWKS fetch): then admit off the I/O thread. */
-    boolean mayBlock() {
-        return auth.mayBlock();
-    }
-
     /** New upgrades get 503 {@code draining} from now on. */
     void stopAccepting() {
         accepting = false;

@@ -34,7 +34,7 @@ final class WebSocketUpgrade implements HttpUpgradeListener {
     private final WebSocketProtocolHandshakeHandler handshake;
     private final BiConsumer<WebSocketChannel, UpgradeAdmission.Admitted> onConnect;
 
-    /** @param onConnect called on an I/O thread with each new connection and what its upgrade was admitted with */
+    /** @param onConnect called with each new connection and what its upgrade was admitted with */
     WebSocketUpgrade(BiConsumer<WebSocketChannel, UpgradeAdmission.Admitted> onConnect) {
         this.onConnect = onConnect;
         List<Handshake> supported = List.of(new Hybi13Handshake(), new Hybi08Handshake(), new Hybi07Handshake());
