@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -95,6 +96,7 @@ public final class ClientFleet implements AutoCloseable {
     private final List<String> errors = new ArrayList<>();
     private final BitSet everWelcomed = new BitSet();
     private final Object progress = new Object();
+    private volatile Watched watched;
     private volatile boolean reconnecting = true;
     private volatile boolean retryFirstConnect = true;
     private volatile boolean closing;
@@ -265,8 +267,25 @@ public final class ClientFleet implements AutoCloseable {
         return ledger;
     }
 
-    LatencyBook latency() {
-        return latency;
+    /**
+     * From now on, also records apart the latency of each message's first delivery to the clients that
+     * {@code clients} accepts (by index), e.g. those that stay connected while others reconnect.
+     */
+    public Recorder watch(IntPredicate clients) {
+        Recorder recorder = LatencyBook.newRecorder();
+        watched = new Watched(clients, recorder);
+        return recorder;
+    }
+
+    void recordLatency(int client, int phase, long micros) {
+        latency.record(phase, micros);
+        Watched w = watched;
+        if (w != null && w.clients().test(client)) {
+            w.latency().recordValue(Math.max(0, Math.min(LatencyBook.HIGHEST_MICROS, micros)));
+        }
+    }
+
+    private record Watched(IntPredicate clients, Recorder latency) {
     }
 
     MicroClock clock() {

@@ -213,7 +213,7 @@ public final class VirtualClient implements WsListener {
         }
         if (receipt == DeliveryLedger.Receipt.FIRST && push.createdMicros() > 0) {
             int phase = push.phase() >= 0 && push.phase() < Phases.MAX ? push.phase() : 0;
-            fleet.latency().record(phase, receivedMicros - push.createdMicros());
+            fleet.recordLatency(index, phase, receivedMicros - push.createdMicros());
         }
     }
 

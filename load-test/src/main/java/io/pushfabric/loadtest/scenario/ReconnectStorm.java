@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Every client on one connector, targeted messages flowing, then that connector dies by SIGKILL. The
@@ -96,6 +97,7 @@ public final class ReconnectStorm implements Scenario {
         Thread.sleep(settings.killAfter().toMillis()); // the kill comes at a fixed point of the phase
         String victim = run.fabric().connectors().isEmpty() ? "connector 0" : run.fabric().connectors().get(0).toString();
         run.takeConnectTimes();
+        Recorder stayed = fleet.watch(i -> i >= settings.victimClients());
         long killNanos = System.nanoTime();
         run.fabric().killConnector(0);
         run.monitor().phase("storm", "storm: victim killed, clients coming back");
@@ -131,6 +133,7 @@ public final class ReconnectStorm implements Scenario {
             Thread.sleep(50);
         }
         Histogram[] reconnectTimes = run.takeConnectTimes();
+        Histogram toStayed = stayed.getIntervalHistogram();
         long published = publishing.get();
         executor.shutdown();
         double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
@@ -185,6 +188,7 @@ public final class ReconnectStorm implements Scenario {
         result.put("reconnectUpgradeToWelcome (connect start to welcome)", LatencySummary.of(reconnectTimes[1]));
         result.put("reconnectAfterKill", LatencySummary.of(reconnect));
         result.put("recoveredAfterKill", LatencySummary.of(recovery));
+        result.put("deliveredToClientsThatStayed (kill to recovery)", LatencySummary.of(toStayed));
         result.put("resumesNotRecovered", stats.notRecovered());
         result.put("notRecoveredReasons", stats.notRecoveredReasons());
         result.put("replayedMessages", stats.replayed());
