@@ -20,10 +20,13 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,6 +50,11 @@ public final class UndertowServer implements AutoCloseable {
     private final SessionMetrics metrics;
     private final Supplier<String> metricsText;
     private final ScheduledExecutorService scheduler;
+    /**
+     * Admits upgrades, off the I/O threads. Not Undertow's own worker pool: with every upgrade run on it, a CI run
+     * saw stopping Undertow spin forever in that pool's shutdown ({@code EnhancedQueueExecutor}, jboss-threads 3.9.2).
+     */
+    private final ExecutorService upgrades;
     private final Clock clock;
     private final FrameCodec frames = new FrameCodec();
     private final RefreshFrames refreshes;
@@ -75,12 +83,18 @@ public final class UndertowServer implements AutoCloseable {
         this.refreshes = new RefreshFrames(policies.auth(), tokenExpiry, frames);
         TlsSettings tlsSettings = policies.tls();
         WebSocketUpgrade handshake = new WebSocketUpgrade(this::onConnect);
+        AtomicInteger upgradeThreads = new AtomicInteger();
+        this.upgrades = Executors.newFixedThreadPool(Math.max(2, settings.ioThreads()), r -> {
+            Thread t = new Thread(r, "pf-upgrade-" + upgradeThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         HttpHandler routes = Handlers.path()
                 .addExactPath("/ws", exchange -> {
                     if (exchange.isInIoThread()) {
                         // Off the I/O threads: under a storm of upgrades they would otherwise check token after token
                         // and write no frame to the connections already open (benchmarks.md, "A storm of upgrades ...").
-                        exchange.dispatch(ex -> upgrade(ex, handshake));
+                        exchange.dispatch(upgrades, ex -> upgrade(ex, handshake));
                     } else {
                         upgrade(exchange, handshake);
                     }
@@ -129,6 +143,7 @@ public final class UndertowServer implements AutoCloseable {
             pinger.cancel(false);
         }
         undertow.stop();
+        upgrades.shutdownNow();
     }
 
     private void upgrade(HttpServerExchange exchange, WebSocketUpgrade handshake) throws Exception {
