@@ -8,6 +8,8 @@ import io.pushfabric.connector.http.UndertowServer;
 import io.pushfabric.connector.kafka.ControlTopicConsumer;
 import io.pushfabric.connector.kafka.KafkaMarkerLog;
 import io.pushfabric.connector.kafka.KafkaReplayReader;
+import io.pushfabric.connector.kafka.ReplayMetrics;
+import io.pushfabric.connector.kafka.ReplayWindow;
 import io.pushfabric.connector.kafka.NodeTopicConsumer;
 import io.pushfabric.connector.lease.NodeHeartbeat;
 import io.pushfabric.connector.lease.NodeRejoin;
@@ -75,6 +77,8 @@ public final class ConnectorApp implements AutoCloseable {
     private static final Duration MAX_REJOIN_BACKOFF = Duration.ofSeconds(30);
     /** A replay reads ranges that exist already; at most this long for a range that ends at the log's end. */
     private static final int REPLAY_FETCH_WAIT_MS = 50;
+    /** With no replay for this long, the replay window lets go of what it kept. */
+    private static final Duration REPLAY_WINDOW_IDLE = Duration.ofSeconds(60);
     /** How long a join waits for the node-topic reader to move to the topic's end; a failed join is retried. */
     private static final Duration READER_RESTART_TIMEOUT = Duration.ofSeconds(30);
     private static final int TAIL_FETCH_WAIT_MS = 5_000;
@@ -180,8 +184,11 @@ public final class ConnectorApp implements AutoCloseable {
             scheduler.scheduleAtFixedRate(membership, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
             membership.joinNow();
 
+            ReplayWindow window = new ReplayWindow(config.replay().windowBytes(), topic.partitions(),
+                    REPLAY_WINDOW_IDLE.toMillis());
             KafkaReplayReader replay = new KafkaReplayReader(() -> consumer(config, "replay-" + node, REPLAY_FETCH_WAIT_MS), requests,
-                    new PushRequestCodec(config.replay().maxPayloadBytes()), redis.dedupe(), config.replay(), clock);
+                    new PushRequestCodec(config.replay().maxPayloadBytes()), redis.dedupe(), config.replay(), window,
+                    new ReplayMetrics(meters, window), clock);
             closeables.push(replay);
             ExecutorService sessionExecutor = Executors.newFixedThreadPool(8, named("pf-session-" + node));
             closeables.push(() -> {

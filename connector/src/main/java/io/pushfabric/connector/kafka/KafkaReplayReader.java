@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Replays missed messages from {@code push-requests}. Requests queue up; each worker takes every request
  * waiting and serves them with one pass per partition, from the lowest start to the highest end among
- * them, so a thousand clients coming back at once cost one read of each partition, not a thousand.
+ * them, so a thousand clients coming back at once cost one read of each partition, not a thousand. What a
+ * read found stays in a {@link ReplayWindow}, so the next batches of a storm, which start from about the same
+ * offsets, read from Kafka only what is newer.
  * A request is all or nothing: it fails as a whole when its start is below the log start (retention
  * passed), its span or message count passes the limits, or the scan cannot finish in time.
  */
@@ -49,13 +51,18 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
     private final DedupeWindow dedupe;
     private final ReplaySettings settings;
     private final Clock clock;
+    private final ReplayWindow window;
+    private final ReplayMetrics metrics;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final List<Worker> workers = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
 
     public KafkaReplayReader(Supplier<Consumer<String, byte[]>> consumers, String topic, PushRequestCodec codec,
-                             DedupeWindow dedupe, ReplaySettings settings, Clock clock) {
+                             DedupeWindow dedupe, ReplaySettings settings, ReplayWindow window, ReplayMetrics metrics,
+                             Clock clock) {
         this.topic = topic;
+        this.window = window;
+        this.metrics = metrics;
         this.codec = codec;
         this.dedupe = dedupe;
         this.settings = settings;
@@ -84,16 +91,15 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
             this.ranges = ranges;
         }
 
-        boolean wants(ConsumerRecord<String, byte[]> record) {
+        boolean wants(int partition, ReplayWindow.Entry entry) {
             if (failure != null) {
                 return false;
             }
-            Range r = ranges.get(record.partition());
-            if (r == null || record.offset() < r.from() || record.offset() >= r.to()) {
+            Range r = ranges.get(partition);
+            if (r == null || entry.offset() < r.from() || entry.offset() >= r.to()) {
                 return false;
             }
-            String recordKey = record.key();
-            return (withBroadcasts && RoutingKeys.BROADCAST.equals(recordKey)) || key.equals(recordKey);
+            return (withBroadcasts && RoutingKeys.BROADCAST.equals(entry.key())) || key.equals(entry.key());
         }
     }
 
@@ -145,6 +151,7 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
                 while (running.get()) {
                     Request first = queue.poll(500, TimeUnit.MILLISECONDS);
                     if (first == null) {
+                        window.expire(clock.millis());
                         continue;
                     }
                     List<Request> batch = new ArrayList<>();
@@ -188,7 +195,7 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
             for (Map.Entry<Integer, long[]> span : spans.entrySet()) {
                 TopicPartition tp = new TopicPartition(topic, span.getKey());
                 long from = Math.max(span.getValue()[0], logStart.getOrDefault(tp, 0L));
-                scan(tp, from, span.getValue()[1], batch, deadline, partitionCount);
+                read(tp, from, span.getValue()[1], new Readers(tp.partition(), batch), deadline, partitionCount);
             }
             dropDuplicates(batch);
             long now = clock.millis();
@@ -209,56 +216,82 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
             }
         }
 
-        private void scan(TopicPartition tp, long from, long to, List<Request> batch, long deadline, int partitions) {
+        /**
+         * Offers {@code [from, to)} of one partition to its readers: what the window holds from memory, what lies
+         * before or after it from Kafka.
+         */
+        private void read(TopicPartition tp, long from, long to, Readers readers, long deadline, int partitions) {
             if (from >= to) {
                 return;
             }
-            // Index the waiting requests by routing key, so each record costs one lookup however many
-            // clients are waiting; a broadcast goes to every request that reads this partition (and wants it).
-            Map<String, List<Request>> byKey = new HashMap<>();
-            List<Request> readers = new ArrayList<>();
-            for (Request r : batch) {
-                if (r.ranges.containsKey(tp.partition())) {
-                    readers.add(r);
-                    byKey.computeIfAbsent(r.key, k -> new ArrayList<>()).add(r);
+            ReplayWindow.View held = window.view(tp.partition(), from, clock.millis());
+            long heldFrom = Math.min(Math.max(held.start(), from), to);
+            long heldTo = Math.min(Math.max(held.end(), heldFrom), to);
+            if (from < heldFrom) {
+                scan(tp, from, heldFrom, readers, deadline, partitions);
+            }
+            long fromWindow = 0;
+            for (ReplayWindow.Chunk chunk : held.chunks()) {
+                for (ReplayWindow.Entry entry : chunk.entries()) {
+                    if (entry.offset() >= heldFrom && entry.offset() < heldTo) {
+                        readers.offer(entry);
+                        fromWindow++;
+                    }
                 }
             }
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, from);
-            while (consumer.position(tp) < to) {
-                if (clock.millis() > deadline) {
-                    for (Request r : readers) {
-                        if (r.failure == null) {
-                            r.failure = "replay_timeout";
-                        }
-                    }
-                    return;
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200)).records(tp)) {
-                    if (record.offset() >= to) {
-                        break;
-                    }
-                    if (record.headers().lastHeader(ControlMarker.HEADER) != null) {
-                        continue;
-                    }
-                    if (record.key() != null && KeyPartitions.of(record.key(), partitions) != tp.partition()) {
-                        continue; // dead-lettered as WRONG_PARTITION, never delivered live; a redrive re-publishes it
-                    }
-                    List<Request> candidates = RoutingKeys.BROADCAST.equals(record.key())
-                            ? readers : byKey.getOrDefault(record.key(), List.of());
-                    for (Request r : candidates) {
-                        if (r.wants(record)) {
-                            collect(r, record);
-                        }
-                    }
-                }
+            metrics.readFromWindow(fromWindow);
+            if (heldTo < to) {
+                scan(tp, heldTo, to, readers, deadline, partitions);
             }
         }
 
-        private void collect(Request r, ConsumerRecord<String, byte[]> record) {
+        private void scan(TopicPartition tp, long from, long to, Readers readers, long deadline, int partitions) {
+            List<ReplayWindow.Entry> kept = new ArrayList<>();
+            long keptBytes = 0;
+            long read = 0;
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, from);
+            try {
+                while (consumer.position(tp) < to) {
+                    if (clock.millis() > deadline) {
+                        readers.fail("replay_timeout");
+                        return;
+                    }
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200)).records(tp)) {
+                        if (record.offset() >= to) {
+                            break;
+                        }
+                        read++;
+                        if (record.key() == null || record.headers().lastHeader(ControlMarker.HEADER) != null) {
+                            continue; // no routing key: dead-lettered, never delivered; a marker: not a message
+                        }
+                        if (KeyPartitions.of(record.key(), partitions) != tp.partition()) {
+                            continue; // dead-lettered as WRONG_PARTITION, never delivered live; a redrive re-publishes it
+                        }
+                        ReplayWindow.Entry entry = new ReplayWindow.Entry(record.offset(), record.key(), record.value());
+                        readers.offer(entry);
+                        if (kept != null) {
+                            keptBytes += entry.bytes();
+                            if (keptBytes > window.maxBytesPerPartition()) {
+                                kept = null; // too long a read to keep: the window keeps what it had
+                            } else {
+                                kept.add(entry);
+                            }
+                        }
+                    }
+                }
+            } finally {
+                metrics.readFromKafka(read);
+            }
+            if (kept != null) {
+                window.add(tp.partition(), new ReplayWindow.Chunk(from, to, kept, keptBytes), clock.millis());
+            }
+        }
+
+        private void collect(Request r, int partition, ReplayWindow.Entry entry) {
             PushRequest request;
             try {
-                request = codec.decode(record.key(), record.value());
+                request = codec.decode(entry.key(), entry.value());
             } catch (InvalidPushRequestException e) {
                 return; // the dispatcher dead-lettered it; it was never deliverable
             }
@@ -267,7 +300,45 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
                 r.found.clear();
                 return;
             }
-            r.found.add(new Delivery(new MessagePosition(record.partition(), record.offset()), request));
+            r.found.add(new Delivery(new MessagePosition(partition, entry.offset()), request));
+        }
+
+        /**
+         * The requests of a batch that read one partition, indexed by routing key, so each record costs one lookup
+         * however many clients are waiting; a broadcast goes to every one of them (that wants it).
+         */
+        private final class Readers {
+            private final int partition;
+            private final Map<String, List<Request>> byKey = new HashMap<>();
+            private final List<Request> all = new ArrayList<>();
+
+            Readers(int partition, List<Request> batch) {
+                this.partition = partition;
+                for (Request r : batch) {
+                    if (r.ranges.containsKey(partition)) {
+                        all.add(r);
+                        byKey.computeIfAbsent(r.key, k -> new ArrayList<>()).add(r);
+                    }
+                }
+            }
+
+            void offer(ReplayWindow.Entry entry) {
+                List<Request> candidates = RoutingKeys.BROADCAST.equals(entry.key())
+                        ? all : byKey.getOrDefault(entry.key(), List.of());
+                for (Request r : candidates) {
+                    if (r.wants(partition, entry)) {
+                        collect(r, partition, entry);
+                    }
+                }
+            }
+
+            void fail(String reason) {
+                for (Request r : all) {
+                    if (r.failure == null) {
+                        r.failure = reason;
+                    }
+                }
+            }
         }
 
         private void dropDuplicates(List<Request> batch) {
