@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -192,11 +194,18 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
             }
             long deadline = clock.millis() + settings.scanTimeout().toMillis();
             int partitionCount = consumer.partitionsFor(topic).size();
+            List<Stretch> before = new ArrayList<>();
+            List<Stretch> after = new ArrayList<>();
             for (Map.Entry<Integer, long[]> span : spans.entrySet()) {
                 TopicPartition tp = new TopicPartition(topic, span.getKey());
                 long from = Math.max(span.getValue()[0], logStart.getOrDefault(tp, 0L));
-                read(tp, from, span.getValue()[1], new Readers(tp.partition(), batch), deadline, partitionCount);
+                long to = span.getValue()[1];
+                if (from < to) {
+                    readWindow(tp, from, to, new Readers(tp.partition(), batch), before, after);
+                }
             }
+            scan(before, deadline, partitionCount);
+            scan(after, deadline, partitionCount);
             dropDuplicates(batch);
             long now = clock.millis();
             for (Request r : batch) {
@@ -217,18 +226,16 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
         }
 
         /**
-         * Offers {@code [from, to)} of one partition to its readers: what the window holds from memory, what lies
-         * before or after it from Kafka.
+         * Offers what the window holds of {@code [from, to)} of one partition to its readers, and notes what lies
+         * before or after it, for Kafka.
          */
-        private void read(TopicPartition tp, long from, long to, Readers readers, long deadline, int partitions) {
-            if (from >= to) {
-                return;
-            }
+        private void readWindow(TopicPartition tp, long from, long to, Readers readers, List<Stretch> before,
+                                List<Stretch> after) {
             ReplayWindow.View held = window.view(tp.partition(), from, clock.millis());
             long heldFrom = Math.min(Math.max(held.start(), from), to);
             long heldTo = Math.min(Math.max(held.end(), heldFrom), to);
             if (from < heldFrom) {
-                scan(tp, from, heldFrom, readers, deadline, partitions);
+                before.add(new Stretch(tp, from, heldFrom, readers));
             }
             long fromWindow = 0;
             for (ReplayWindow.Chunk chunk : held.chunks()) {
@@ -241,50 +248,112 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
             }
             metrics.readFromWindow(fromWindow);
             if (heldTo < to) {
-                scan(tp, heldTo, to, readers, deadline, partitions);
+                after.add(new Stretch(tp, heldTo, to, readers));
             }
         }
 
-        private void scan(TopicPartition tp, long from, long to, Readers readers, long deadline, int partitions) {
-            List<ReplayWindow.Entry> kept = new ArrayList<>();
-            long keptBytes = 0;
+        /**
+         * Reads stretches of several partitions from Kafka at once, so each round trip fetches from all of them;
+         * each stretch complete joins the window. Stretches not complete by the deadline fail their readers.
+         */
+        private void scan(List<Stretch> stretches, long deadline, int partitions) {
+            if (stretches.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, Stretch> open = new HashMap<>();
+            for (Stretch s : stretches) {
+                open.put(s.tp, s);
+            }
+            assignAll(partitions);
+            consumer.resume(open.keySet());
+            for (Stretch s : stretches) {
+                consumer.seek(s.tp, s.from);
+            }
             long read = 0;
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, from);
             try {
-                while (consumer.position(tp) < to) {
+                while (!open.isEmpty()) {
                     if (clock.millis() > deadline) {
-                        readers.fail("replay_timeout");
+                        open.values().forEach(s -> s.readers.fail("replay_timeout"));
                         return;
                     }
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200)).records(tp)) {
-                        if (record.offset() >= to) {
-                            break;
-                        }
-                        read++;
-                        if (record.key() == null || record.headers().lastHeader(ControlMarker.HEADER) != null) {
-                            continue; // no routing key: dead-lettered, never delivered; a marker: not a message
-                        }
-                        if (KeyPartitions.of(record.key(), partitions) != tp.partition()) {
-                            continue; // dead-lettered as WRONG_PARTITION, never delivered live; a redrive re-publishes it
-                        }
-                        ReplayWindow.Entry entry = new ReplayWindow.Entry(record.offset(), record.key(), record.value());
-                        readers.offer(entry);
-                        if (kept != null) {
-                            keptBytes += entry.bytes();
-                            if (keptBytes > window.maxBytesPerPartition()) {
-                                kept = null; // too long a read to keep: the window keeps what it had
-                            } else {
-                                kept.add(entry);
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                    for (Iterator<Stretch> it = open.values().iterator(); it.hasNext(); ) {
+                        Stretch s = it.next();
+                        for (ConsumerRecord<String, byte[]> record : records.records(s.tp)) {
+                            if (record.offset() >= s.to) {
+                                break;
                             }
+                            read++;
+                            s.offer(record, partitions);
+                        }
+                        if (consumer.position(s.tp) >= s.to) {
+                            consumer.pause(List.of(s.tp));
+                            it.remove();
+                            s.keep();
                         }
                     }
                 }
             } finally {
                 metrics.readFromKafka(read);
             }
-            if (kept != null) {
-                window.add(tp.partition(), new ReplayWindow.Chunk(from, to, kept, keptBytes), clock.millis());
+        }
+
+        /**
+         * Keeps every partition assigned, all paused until a scan resumes its own: the consumer then fetches only
+         * those, and never rebuilds its per-partition state and metrics, as it would on each new assignment. A
+         * paused partition needs a position all the same (this consumer resets none); a scan seeks its own.
+         */
+        private void assignAll(int partitions) {
+            if (consumer.assignment().size() != partitions) {
+                List<TopicPartition> all = new ArrayList<>();
+                for (int p = 0; p < partitions; p++) {
+                    all.add(new TopicPartition(topic, p));
+                }
+                consumer.assign(all);
+                all.forEach(tp -> consumer.seek(tp, 0));
+            }
+            consumer.pause(consumer.assignment());
+        }
+
+        /** {@code [from, to)} of one partition, read from Kafka for its readers and kept for the window if it fits. */
+        private final class Stretch {
+            final TopicPartition tp;
+            final long from;
+            final long to;
+            final Readers readers;
+            List<ReplayWindow.Entry> kept = new ArrayList<>();
+            long keptBytes;
+
+            Stretch(TopicPartition tp, long from, long to, Readers readers) {
+                this.tp = tp;
+                this.from = from;
+                this.to = to;
+                this.readers = readers;
+            }
+
+            void offer(ConsumerRecord<String, byte[]> record, int partitions) {
+                if (record.key() == null || record.headers().lastHeader(ControlMarker.HEADER) != null) {
+                    return; // no routing key: dead-lettered, never delivered; a marker: not a message
+                }
+                if (KeyPartitions.of(record.key(), partitions) != tp.partition()) {
+                    return; // dead-lettered as WRONG_PARTITION, never delivered live; a redrive re-publishes it
+                }
+                ReplayWindow.Entry entry = new ReplayWindow.Entry(record.offset(), record.key(), record.value());
+                readers.offer(entry);
+                if (kept != null) {
+                    keptBytes += entry.bytes();
+                    if (keptBytes > window.maxBytesPerPartition()) {
+                        kept = null; // too long a read to keep: the window keeps what it had
+                    } else {
+                        kept.add(entry);
+                    }
+                }
+            }
+
+            void keep() {
+                if (kept != null) {
+                    window.add(tp.partition(), new ReplayWindow.Chunk(from, to, kept, keptBytes), clock.millis());
+                }
             }
         }
 

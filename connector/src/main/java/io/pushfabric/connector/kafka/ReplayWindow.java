@@ -34,6 +34,17 @@ public final class ReplayWindow {
             entries = List.copyOf(entries);
         }
 
+        /** This chunk and the one right after it, as one. */
+        Chunk join(Chunk next) {
+            if (next.entries.isEmpty()) {
+                return new Chunk(from, next.to, entries, bytes); // List.copyOf keeps an immutable list as it is
+            }
+            List<Entry> both = new ArrayList<>(entries.size() + next.entries.size());
+            both.addAll(entries);
+            both.addAll(next.entries);
+            return new Chunk(from, next.to, both, bytes + next.bytes);
+        }
+
         Chunk startingAt(long offset) {
             List<Entry> kept = entries.stream().filter(e -> e.offset() >= offset).toList();
             return new Chunk(offset, to, kept, kept.stream().mapToLong(Entry::bytes).sum());
@@ -43,6 +54,9 @@ public final class ReplayWindow {
     /** What the window holds of a partition: every record in {@code [start, end)}, in its chunks in order. */
     record View(long start, long end, List<Chunk> chunks) {
     }
+
+    /** A read joins the last chunk while that holds fewer entries than this. */
+    private static final int JOIN_BELOW = 256;
 
     private final long maxBytesPerPartition;
     private final long idleMillis;
@@ -111,8 +125,15 @@ public final class ReplayWindow {
                 read = read.startingAt(end); // it extends the window: keep what is new
             }
         }
-        chunks.addLast(read);
         long held = bytes.merge(partition, read.bytes(), Long::sum);
+        Chunk last = chunks.peekLast();
+        if (last != null && (last.entries().size() < JOIN_BELOW || read.entries().isEmpty())
+                && last.bytes() + read.bytes() <= maxBytesPerPartition) {
+            // A storm's later reads are short tails: join them, so the window stays a few chunks, not thousands.
+            chunks.removeLast();
+            read = last.join(read);
+        }
+        chunks.addLast(read);
         while (held > maxBytesPerPartition) {
             held -= chunks.removeFirst().bytes();
         }

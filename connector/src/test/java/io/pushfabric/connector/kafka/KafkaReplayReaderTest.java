@@ -3,6 +3,7 @@ package io.pushfabric.connector.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushfabric.client.KeyPartitions;
 import io.pushfabric.connector.session.ReplaySource;
 import io.pushfabric.contracts.ControlMarker;
 import io.pushfabric.contracts.Delivery;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -26,10 +28,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,6 +112,47 @@ class KafkaReplayReaderTest {
                     .endsWith(35L, 36L, 38L, 39L);
             assertThat(fourth).isEqualTo(offsets(plain.replay(BOB, Map.of(0, new ReplaySource.Range(1, 45)))))
                     .startsWith(1L, 2L, 4L, 5L, 7L, 8L).endsWith(43L, 44L);
+        }
+    }
+
+    /**
+     * A user's replay reads two partitions (the user's and the broadcasts'), in one fetch from both; batch after
+     * batch, the window and Kafka together give what Kafka alone gives.
+     */
+    @Test
+    void aReplayOverSeveralPartitionsReadsThemTogetherBatchAfterBatch() throws Exception {
+        String topic = TestInfra.uniqueName("replay-partitions");
+        int alices = KeyPartitions.of(ALICE.value(), 3);
+        int broadcasts = KeyPartitions.of(RoutingKeys.BROADCAST, 3);
+        assertThat(alices).isNotEqualTo(broadcasts);
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", TestInfra.kafkaBootstrap()));
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                     TestInfra.kafkaBootstrap()), new StringSerializer(), new ByteArraySerializer());
+             KafkaReplayReader windowed = reader(topic, 32 * 1024 * 1024);
+             KafkaReplayReader plain = reader(topic, 0, new SimpleMeterRegistry())) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                    producer.partitionsFor(topic).stream().filter(p -> p.leader() != null).count() == 3);
+            for (int batch = 0; batch < 3; batch++) {
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    PushRequest toAlice = PushRequest.toUser(ALICE, RawJson.parse("{\"n\":" + i + "}"));
+                    PushRequest toAll = PushRequest.broadcast(RawJson.parse("{\"n\":" + i + "}"));
+                    sent.add(producer.send(new ProducerRecord<>(topic, alices, RoutingKeys.of(toAlice), codec.encode(toAlice))));
+                    sent.add(producer.send(new ProducerRecord<>(topic, broadcasts, RoutingKeys.of(toAll), codec.encode(toAll))));
+                }
+                for (Future<RecordMetadata> f : sent) {
+                    f.get(30, TimeUnit.SECONDS); // every record is in Kafka before the replay asks for it
+                }
+                Map<Integer, ReplaySource.Range> ranges = Map.of(alices, new ReplaySource.Range(batch * 5, 10 + batch * 10),
+                        broadcasts, new ReplaySource.Range(batch * 3, 10 + batch * 10));
+
+                List<Long> got = offsets(windowed.replay(ALICE, ranges));
+
+                assertThat(got).isEqualTo(offsets(plain.replay(ALICE, ranges))).hasSize(20 + batch * 12);
+            }
+            assertThat(read("kafka")).as("each batch read from Kafka only the 10 new records of each partition")
+                    .isEqualTo(60);
         }
     }
 

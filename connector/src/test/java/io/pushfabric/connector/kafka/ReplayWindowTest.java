@@ -28,17 +28,18 @@ class ReplayWindowTest {
 
     @Test
     void aViewSaysWhereTheWindowStartsAndEndsAndLeavesOutChunksBeforeTheReplay() {
-        window.add(0, read(10, 20), 0);
-        window.add(0, read(20, 30), 0);
+        ReplayWindow large = new ReplayWindow(10_000 * ENTRY, 1, 60_000);
+        large.add(0, read(10, 310), 0);
+        large.add(0, read(310, 400), 0); // the last chunk holds 300 entries: a chunk of its own
 
-        ReplayWindow.View view = window.view(0, 25, 0);
+        ReplayWindow.View view = large.view(0, 350, 0);
 
-        assertThat(offsets(view)).containsExactlyElementsOf(LongStream.range(20, 30).boxed().toList());
+        assertThat(offsets(view)).containsExactlyElementsOf(LongStream.range(310, 400).boxed().toList());
         assertThat(view.start()).isEqualTo(10);
-        assertThat(view.end()).isEqualTo(30);
-        assertThat(offsets(window.view(0, 5, 0))).hasSize(20);
-        assertThat(window.view(0, 30, 0)).isEqualTo(new ReplayWindow.View(10, 30, List.of()));
-        assertThat(window.view(1, 15, 0)).as("another partition").isEqualTo(new ReplayWindow.View(15, 15, List.of()));
+        assertThat(view.end()).isEqualTo(400);
+        assertThat(offsets(large.view(0, 5, 0))).hasSize(390);
+        assertThat(large.view(0, 400, 0)).isEqualTo(new ReplayWindow.View(10, 400, List.of()));
+        assertThat(large.view(1, 15, 0)).as("another partition").isEqualTo(new ReplayWindow.View(15, 15, List.of()));
     }
 
     @Test
@@ -91,6 +92,22 @@ class ReplayWindowTest {
 
         assertThat(offsets(window.view(0, 0, 0))).hasSize(40);
         assertThat(window.bytes()).isEqualTo(40 * ENTRY);
+    }
+
+    @Test
+    void shortReadsJoinTheLastChunkSoTheWindowStaysAFewChunks() {
+        ReplayWindow large = new ReplayWindow(10_000 * ENTRY, 1, 60_000);
+        for (long o = 0; o < 2_000; o++) {
+            large.add(0, read(o, o + 1), 0);
+            large.add(0, new ReplayWindow.Chunk(o + 1, o + 1, List.of(), 0), 0); // nothing new: not a chunk
+        }
+        large.add(0, new ReplayWindow.Chunk(2_000, 2_010, List.of(), 0), 0); // only markers: joins, no chunk
+
+        ReplayWindow.View view = large.view(0, 0, 0);
+
+        assertThat(offsets(view)).containsExactlyElementsOf(LongStream.range(0, 2_000).boxed().toList());
+        assertThat(view.chunks()).as("joined while the last one held fewer than 256").hasSize(8);
+        assertThat(view.end()).isEqualTo(2_010);
     }
 
     @Test
