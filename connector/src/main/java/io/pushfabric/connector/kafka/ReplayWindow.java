@@ -100,8 +100,8 @@ public final class ReplayWindow {
      */
     synchronized void add(int partition, Chunk read, long now) {
         lastUse = now;
-        if (read.bytes() > maxBytesPerPartition || read.to() <= read.from()) {
-            return;
+        if (maxBytesPerPartition == 0 || read.bytes() > maxBytesPerPartition || read.to() <= read.from()) {
+            return; // turned off (even a read without records is kept: it says there is nothing to read there)
         }
         ArrayDeque<Chunk> chunks = partitions.computeIfAbsent(partition, p -> new ArrayDeque<>());
         if (!chunks.isEmpty()) {

@@ -128,6 +128,14 @@ class ReplayWindowTest {
     }
 
     @Test
+    void aWindowOfNoBytesKeepsNothingNotEvenAReadWithoutRecords() {
+        ReplayWindow off = new ReplayWindow(0, 12, 60_000);
+        off.add(0, new ReplayWindow.Chunk(10, 20, List.of(), 0), 0);
+
+        assertThat(off.view(0, 10, 0)).isEqualTo(new ReplayWindow.View(10, 10, List.of()));
+    }
+
+    @Test
     void emptiesWhenNoReplayUsedItForTheIdleTime() {
         window.add(0, read(10, 20), 1_000);
         window.view(0, 10, 30_000);
