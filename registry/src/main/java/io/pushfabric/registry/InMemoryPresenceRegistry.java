@@ -46,6 +46,11 @@ public final class InMemoryPresenceRegistry implements PresenceRegistry {
     }
 
     @Override
+    public void checkAllNow(Map<UserId, Integer> partitions) {
+        partitions.forEach((user, partition) -> checkNow(partition, user));
+    }
+
+    @Override
     public void checkAllAfter(Map<UserId, Integer> partitions, Duration grace) {
         partitions.forEach((user, partition) -> checkAfter(partition, user, grace));
     }

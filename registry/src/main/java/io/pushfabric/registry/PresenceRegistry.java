@@ -30,6 +30,9 @@ public interface PresenceRegistry {
      */
     void checkNow(int partition, UserId user);
 
+    /** {@link #checkNow} for many users at once (one pipelined round trip in Redis): user -> its partition. */
+    void checkAllNow(Map<UserId, Integer> partitions);
+
     /**
      * A session of the user closed (or its node was lost): check the user once {@code grace} has passed. A check
      * scheduled earlier is pushed back to then; one scheduled later stays.

@@ -4,6 +4,7 @@ import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.UserId;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +42,22 @@ public final class PresenceSchedulingRoutes implements RouteRegistry {
             presence.checkNow(partitionOf.applyAsInt(route.user()), route.user());
         } catch (RuntimeException e) {
             LOG.warn("Could not schedule the presence check of {} (session opened): {}", route.user(), e.toString());
+        }
+    }
+
+    /** The routes in one write, then their users' checks in another. */
+    @Override
+    public void registerAll(List<SessionRoute> group) {
+        routes.registerAll(group);
+        Map<UserId, Integer> partitions = new HashMap<>();
+        for (SessionRoute route : group) {
+            partitions.put(route.user(), partitionOf.applyAsInt(route.user()));
+        }
+        try {
+            presence.checkAllNow(partitions);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not schedule the presence checks of {} users (sessions opened): {}", partitions.size(),
+                    e.toString());
         }
     }
 

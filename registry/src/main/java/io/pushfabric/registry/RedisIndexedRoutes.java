@@ -77,23 +77,36 @@ final class RedisIndexedRoutes<R> {
      * entry only leaves a route for the janitor to miss.)
      */
     void register(R route) {
-        RBatch batch = redisson.createBatch();
-        batch.<String>getSet(indexKey(route), StringCodec.INSTANCE).addAsync(layout.member().apply(route));
-        if (replicaSync.replicas() == 0) {
-            put(batch, route);
-            batch.execute();
+        registerAll(List.of(route));
+    }
+
+    /** {@link #register} for a group of routes, in one pipelined round trip for all of them (two with a {@link ReplicaSync}). */
+    void registerAll(List<R> routes) {
+        if (routes.isEmpty()) {
             return;
         }
+        RBatch batch = redisson.createBatch();
+        for (R route : routes) {
+            batch.<String>getSet(indexKey(route), StringCodec.INSTANCE).addAsync(layout.member().apply(route));
+            if (replicaSync.replicas() == 0) {
+                put(batch, route);
+            }
+        }
         batch.execute();
+        if (replicaSync.replicas() == 0) {
+            return;
+        }
         RBatch synced = redisson.createBatch(BatchOptions.defaults().sync(replicaSync.replicas(), replicaSync.timeout()));
-        put(synced, route);
+        for (R route : routes) {
+            put(synced, route);
+        }
         int replicas = synced.execute().getSyncedSlaves();
         if (replicas < replicaSync.replicas()) {
-            // The caller will not hold this route; leave none behind for it.
-            unregister(route);
-            throw new TransientRegistryException(route + " reached " + replicas + " of " + replicaSync.replicas()
-                    + " replicas within " + replicaSync.timeout().toMillis()
-                    + " ms (PUSH_REDIS_SYNC_REPLICAS); not registered", null);
+            // The callers will not hold these routes; leave none behind for them.
+            routes.forEach(this::unregister);
+            throw new TransientRegistryException((routes.size() == 1 ? routes.get(0) : routes.size() + " routes")
+                    + " reached " + replicas + " of " + replicaSync.replicas() + " replicas within "
+                    + replicaSync.timeout().toMillis() + " ms (PUSH_REDIS_SYNC_REPLICAS); not registered", null);
         }
     }
 

@@ -107,16 +107,28 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
     }
 
     @Override
+    public void checkAllNow(Map<UserId, Integer> partitions) {
+        evalAll(partitions, CHECK_NOW);
+    }
+
+    @Override
     public void checkAllAfter(Map<UserId, Integer> partitions, Duration grace) {
+        evalAll(partitions, CHECK_AFTER, Long.toString(grace.toMillis()));
+    }
+
+    /** One script per user on its partition's schedule, pipelined: ARGV[1] is the user, then {@code args}. */
+    private void evalAll(Map<UserId, Integer> partitions, String script, Object... args) {
         if (partitions.isEmpty()) {
             return;
         }
         RBatch batch = redisson.createBatch();
-        String millis = Long.toString(grace.toMillis());
         partitions.forEach((user, partition) -> {
             String key = keys.presenceChecks(partition);
-            batch.getScript(StringCodec.INSTANCE).evalAsync(key, RScript.Mode.READ_WRITE, CHECK_AFTER,
-                    RScript.ReturnType.LONG, List.of(key), user.value(), millis);
+            Object[] values = new Object[args.length + 1];
+            values[0] = user.value();
+            System.arraycopy(args, 0, values, 1, args.length);
+            batch.getScript(StringCodec.INSTANCE).evalAsync(key, RScript.Mode.READ_WRITE, script,
+                    RScript.ReturnType.LONG, List.of(key), values);
         });
         batch.execute();
     }

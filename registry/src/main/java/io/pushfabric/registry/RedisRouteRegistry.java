@@ -51,6 +51,12 @@ public final class RedisRouteRegistry implements RouteRegistry {
         indexed.register(route);
     }
 
+    /** Every route's index entry and route in one pipelined round trip (two with a {@link ReplicaSync}). */
+    @Override
+    public void registerAll(List<SessionRoute> routes) {
+        indexed.registerAll(routes);
+    }
+
     @Override
     public boolean unregister(SessionRoute route) {
         return indexed.unregister(route);

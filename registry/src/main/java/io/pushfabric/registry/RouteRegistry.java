@@ -18,6 +18,15 @@ public interface RouteRegistry {
     void register(SessionRoute route);
 
     /**
+     * {@link #register} for each route, in one round trip for the whole group where the store can: a node that opens
+     * many sessions at once (a reconnect storm) writes their routes together. Either every route is recorded, or this
+     * throws and any of them may be missing.
+     */
+    default void registerAll(List<SessionRoute> routes) {
+        routes.forEach(this::register);
+    }
+
+    /**
      * Removes the route only if it is still this session's on this node, in one atomic step, so an old
      * node's cleanup never removes a newer route.
      *

@@ -97,6 +97,15 @@ public abstract class PresenceRegistryContract {
     }
 
     @Test
+    void checkAllNowSchedulesEveryUserOnItsPartitionAndBringsALaterCheckForward() {
+        registry.checkAfter(3, ALICE, LONG);
+        registry.checkAllNow(java.util.Map.of(ALICE, 3, BOB, 4));
+
+        assertThat(dueUsers(3)).containsExactly(ALICE);
+        assertThat(dueUsers(4)).containsExactly(BOB);
+    }
+
+    @Test
     void checkNowBringsALaterCheckForward() {
         registry.checkAfter(3, ALICE, LONG);
         registry.checkNow(3, ALICE);

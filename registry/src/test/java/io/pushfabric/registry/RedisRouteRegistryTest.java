@@ -38,6 +38,18 @@ class RedisRouteRegistryTest extends RouteRegistryContract {
     }
 
     @Test
+    void groupThatNoReplicaConfirmsIsRefusedAndLeavesNoRoute() {
+        RouteRegistry synced = new RedisRouteRegistry(redis.client(), keys, new ReplicaSync(1, Duration.ofMillis(50)));
+
+        assertThatThrownBy(() -> synced.registerAll(List.of(route(ALICE, "s1", NODE_A), route(BOB, "s2", NODE_A))))
+                .isInstanceOf(TransientRegistryException.class)
+                .hasMessageContaining("2 routes reached 0 of 1 replicas");
+        assertThat(registry.sessionsOf(ALICE)).isEmpty();
+        assertThat(registry.sessionsOf(BOB)).isEmpty();
+        assertThat(registry.routesOn(NODE_A)).isEmpty();
+    }
+
+    @Test
     void routesAreReadableTextUnderTheDocumentedKeys() {
         registry.register(route(ALICE, "s1", NODE_A));
 

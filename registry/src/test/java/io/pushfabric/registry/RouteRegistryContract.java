@@ -83,6 +83,25 @@ public abstract class RouteRegistryContract {
     }
 
     @Test
+    void registerAllRecordsEveryRouteOfTheGroup() {
+        registry.registerAll(List.of(route(ALICE, "s1", NODE_A), route(BOB, "s2", NODE_A), route(ALICE, "s3", NODE_B)));
+
+        assertThat(registry.sessionsOf(ALICE)).containsExactlyInAnyOrder(route(ALICE, "s1", NODE_A),
+                route(ALICE, "s3", NODE_B));
+        assertThat(registry.routesOn(NODE_A)).containsExactlyInAnyOrder(route(ALICE, "s1", NODE_A),
+                route(BOB, "s2", NODE_A));
+        assertThat(registry.unregister(route(BOB, "s2", NODE_A))).isTrue();
+        assertThat(registry.nodesOf(List.of(ALICE, BOB))).isEqualTo(Map.of(ALICE, Set.of(NODE_A, NODE_B), BOB, Set.of()));
+    }
+
+    @Test
+    void registerAllOfNoRoutesDoesNothing() {
+        registry.registerAll(List.of());
+
+        assertThat(registry.routesOn(NODE_A)).isEmpty();
+    }
+
+    @Test
     void unregisterRemovesOnlyThatSession() {
         registry.register(route(ALICE, "s1", NODE_A));
         registry.register(route(ALICE, "s2", NODE_B));

@@ -80,6 +80,14 @@ class PresenceTrackerTest {
     }
 
     @Test
+    void sessionsRegisteredAsOneGroupAreEachOnline() {
+        routes.registerAll(List.of(session(ALICE, "s1", A), session(BOB, "s2", A), session(ALICE, "s3", A)));
+        tracker.checkDue(ALL);
+
+        assertThat(seen()).containsExactlyInAnyOrder("alice online 2", "bob online 1");
+    }
+
+    @Test
     void lastSessionClosedIsOfflineOnlyOnceTheGraceHasPassed() {
         routes.register(session(ALICE, "s1", A));
         tracker.checkDue(ALL);
