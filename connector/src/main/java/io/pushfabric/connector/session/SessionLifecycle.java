@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Opens and closes sessions. Opening, in this order:
  * <ol>
  *   <li>attach the session here, fenced on the broadcast partition at the next broadcast not yet handed out;</li>
- *   <li>write its route to Redis;</li>
+ *   <li>write its route to Redis, together with the routes of the sessions opening at the same time
+ *       ({@link RouteGroupCommit});</li>
  *   <li>append a {@code session-opened} marker to the user's partition; the session's fence there is the
  *       marker's offset + 1. Every message appended after the marker reaches this node, because the
  *       dispatcher drops its cached route for the user when it reads the marker;</li>
@@ -50,6 +51,7 @@ public final class SessionLifecycle {
     private final SessionMetrics metrics;
     private final Clock clock;
     private final Executor executor;
+    private final RouteGroupCommit routeWrites;
     private final FrameCodec frames = new FrameCodec();
     private final SessionReceipts receipts;
 
@@ -75,6 +77,7 @@ public final class SessionLifecycle {
         this.metrics = metrics;
         this.clock = clock;
         this.executor = executor;
+        this.routeWrites = new RouteGroupCommit(routes, executor);
     }
 
     /**
@@ -87,7 +90,10 @@ public final class SessionLifecycle {
                 metrics, clock.millis(), receipts);
         metrics.opened();
         CompletableFuture
-                .supplyAsync(() -> attachAndRegister(session), executor)
+                .supplyAsync(() -> sessions.attach(session), executor)
+                .thenCompose(broadcastFence -> routeWrites.register(route(session))
+                        // Back to a session thread: the group's writer must be free for the next group.
+                        .thenApplyAsync(written -> registered(session, broadcastFence), executor))
                 .thenCompose(broadcastFence -> markers.sessionOpened(user)
                         .thenCompose(marker -> resume(session, cursorText, broadcastFence, marker)))
                 // Write the frames on a session thread: never on Kafka's producer I/O thread (marker acks)
@@ -124,9 +130,8 @@ public final class SessionLifecycle {
         }
     }
 
-    private long attachAndRegister(ClientSession session) {
-        long broadcastFence = sessions.attach(session);
-        routes.register(route(session));
+    /** The session's route is written: unless the session closed meanwhile, it now holds a route to remove. */
+    private long registered(ClientSession session, long broadcastFence) {
         if (session.markRouteRegistered()) {
             unregister(session);
             throw new IllegalStateException("closed while opening");

@@ -1,6 +1,7 @@
 package io.pushfabric.connector.session;
 
 import static io.pushfabric.connector.session.Sessions.ALICE;
+import static io.pushfabric.connector.session.Sessions.BOB;
 import static io.pushfabric.connector.session.Sessions.CLOCK;
 import static io.pushfabric.connector.session.Sessions.broadcast;
 import static io.pushfabric.connector.session.Sessions.toUser;
@@ -15,6 +16,7 @@ import io.pushfabric.contracts.Delivery;
 import io.pushfabric.contracts.MessagePosition;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.PushRequest;
+import io.pushfabric.contracts.UserId;
 import io.pushfabric.contracts.frames.FrameCodec;
 import io.pushfabric.contracts.frames.ServerFrame;
 import io.pushfabric.registry.InMemoryRouteRegistry;
@@ -380,6 +382,42 @@ class SessionLifecycleTest {
 
             await().atMost(Duration.ofSeconds(5)).until(() -> !sink.frames().isEmpty());
             assertThat(welcome(sink).reason()).isEqualTo("replay_timeout");
+        }
+    }
+
+    @Nested
+    class RouteWrites {
+        private static final UserId CAROL = UserId.of("carol");
+        private final GroupRecordingRoutes recording = new GroupRecordingRoutes(routes, group -> { });
+        private final QueueExecutor executor = new QueueExecutor();
+        private final SessionLifecycle lifecycle = new SessionLifecycle(NODE, sessions, recording,
+                FakeMarkerLog.at(MARKER), FakeReplaySource.complete(), TOPIC, SETTINGS, metrics, CLOCK, executor);
+
+        @Test
+        void sessionsThatOpenWhileARouteWriteWaitsShareTheNextWrite() {
+            RecordingSink aliceSink = new RecordingSink();
+            RecordingSink bobSink = new RecordingSink();
+            RecordingSink carolSink = new RecordingSink();
+            ClientSession alice = lifecycle.open(ALICE, null, aliceSink);
+            ClientSession bob = lifecycle.open(BOB, null, bobSink);
+            ClientSession carol = lifecycle.open(CAROL, null, carolSink);
+
+            executor.runAll();
+
+            assertThat(recording.groups()).containsExactly(List.of(new SessionRoute(ALICE, alice.id(), NODE),
+                    new SessionRoute(BOB, bob.id(), NODE), new SessionRoute(CAROL, carol.id(), NODE)));
+            for (RecordingSink sink : List.of(aliceSink, bobSink, carolSink)) {
+                assertThat(welcome(sink).recovered()).isTrue();
+            }
+        }
+
+        @Test
+        void aLoneSessionsRouteIsWrittenAtOnce() {
+            ClientSession alice = lifecycle.open(ALICE, null, new RecordingSink());
+
+            executor.runAll();
+
+            assertThat(recording.groups()).containsExactly(List.of(new SessionRoute(ALICE, alice.id(), NODE)));
         }
     }
 
