@@ -12,6 +12,7 @@ import io.pushfabric.dispatcher.presence.UserPresence;
 import io.pushfabric.registry.TransientRegistryException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What each endpoint does, free of the HTTP server: check the key and its scope, read and check the body,
@@ -64,9 +65,12 @@ final class ApiRoutes {
         };
     }
 
-    /** @param query the raw query string, or null */
-    ApiReply handle(String method, String path, String query, String authorization, Body body)
-            throws InterruptedException {
+    /**
+     * @param query the raw query string, or null
+     * @return the answer; a publish's completes once Kafka acknowledged it (or the publish timeout passed), every
+     *         other one at once
+     */
+    CompletableFuture<ApiReply> handle(String method, String path, String query, String authorization, Body body) {
         try {
             String endpoint = endpointOf(path);
             return switch (endpoint) {
@@ -76,19 +80,19 @@ final class ApiRoutes {
                 }
                 case "presence" -> {
                     expect("GET", method);
-                    yield presence(authorization, path.substring(PRESENCE.length()));
+                    yield CompletableFuture.completedFuture(presence(authorization, path.substring(PRESENCE.length())));
                 }
                 case "channel_presence" -> {
                     expect("GET", method);
-                    yield channelPresence(authorization,
-                            path.substring(CHANNELS.length(), path.length() - CHANNEL_PRESENCE.length()), query);
+                    yield CompletableFuture.completedFuture(channelPresence(authorization,
+                            path.substring(CHANNELS.length(), path.length() - CHANNEL_PRESENCE.length()), query));
                 }
                 default -> throw ApiProblem.of(404, "not_found", "no endpoint " + path
                         + " (see docs/http-api.md: /v1/publish, /v1/publish/batch, /v1/presence/{user},"
                         + " /v1/channels/{channel}/presence)");
             };
         } catch (ApiProblem problem) {
-            return ApiReply.of(problem);
+            return CompletableFuture.completedFuture(ApiReply.of(problem));
         }
     }
 
@@ -98,20 +102,19 @@ final class ApiRoutes {
         }
     }
 
-    private ApiReply publish(String authorization, Body body, boolean batch)
-            throws ApiProblem, InterruptedException {
+    private CompletableFuture<ApiReply> publish(String authorization, Body body, boolean batch) throws ApiProblem {
         ApiKey key = auth.check(authorization, ApiScope.PUBLISH);
         byte[] bytes = body.read();
         List<PushRequest> requests = batch ? parser.batch(bytes) : List.of(parser.single(bytes));
         take(key, requests.size());
-        List<PublishOutcome> outcomes = publisher.publish(requests);
+        return publisher.publish(requests).thenApply(outcomes -> published(key, outcomes, batch));
+    }
+
+    private ApiReply published(ApiKey key, List<PublishOutcome> outcomes, boolean batch) {
         metrics.published(key, outcomes.stream().filter(PublishOutcome::ok).count());
         if (!batch) {
             PublishOutcome only = outcomes.get(0);
-            if (only.ok()) {
-                return ApiReply.ok(position(only));
-            }
-            throw failure(only);
+            return only.ok() ? ApiReply.ok(position(only)) : ApiReply.of(failure(only));
         }
         ArrayNode results = Json.MAPPER.createArrayNode();
         // The call's status comes from one failed request, an unavailable one before a too-large one: 503 says

@@ -22,7 +22,8 @@ import java.util.Optional;
  *                         {@code maxBatch}, so a full batch can pass
  * @param publishTimeout   {@code PUSH_API_PUBLISH_TIMEOUT_MS} (default 5000): how long a publish waits for Kafka's
  *                         acknowledgement before it is answered 503
- * @param threads          {@code PUSH_API_THREADS} (default 16): requests served at once
+ * @param threads          {@code PUSH_API_THREADS} (default 16): threads that read, check and answer calls; a
+ *                         publish waiting for Kafka holds none
  * @param channelPresence  {@code PUSH_API_CHANNEL_PRESENCE_LIMIT} (default 100): users a channel presence answer
  *                         lists without {@code ?limit}; {@code PUSH_API_CHANNEL_PRESENCE_MAX_LIMIT} (default 1000):
  *                         the largest {@code ?limit} accepted

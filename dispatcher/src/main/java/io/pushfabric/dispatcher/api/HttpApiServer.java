@@ -3,21 +3,26 @@ package io.pushfabric.dispatcher.api;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pushfabric.contracts.Json;
+import io.pushfabric.dispatcher.http.JdkHttpServers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge of the API, on the JDK's own HTTP server like the dispatcher's {@code StatusServer}: reads the
- * body up to its limit, hands the call to {@link ApiRoutes}, writes the JSON answer and counts it. A publish
- * holds its thread until Kafka answers (bounded by the publish timeout), so {@code threads} is how many calls
- * are served at once; the rest wait in the server's queue.
+ * body up to its limit, hands the call to {@link ApiRoutes}, writes the JSON answer and counts it. {@code threads}
+ * read, check and answer calls; a publish waiting for Kafka's acknowledgement holds none of them, and its answer is
+ * written on one of them once Kafka answered (or the publish timeout passed).
  */
 final class HttpApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
@@ -34,7 +39,7 @@ final class HttpApiServer implements AutoCloseable {
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
+            server = JdkHttpServers.create(new InetSocketAddress(host, port), BACKLOG);
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
@@ -57,21 +62,44 @@ final class HttpApiServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private void serve(HttpExchange exchange) throws IOException {
+    private void serve(HttpExchange exchange) {
         String path = exchange.getRequestURI().getPath();
-        ApiReply reply;
+        CompletableFuture<ApiReply> reply;
         try {
             reply = routes.handle(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
                     exchange.getRequestHeaders().getFirst("Authorization"), () -> readBody(exchange));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            reply = ApiReply.of(ApiProblem.unavailable("the dispatcher is stopping", java.time.Duration.ofSeconds(1)));
         } catch (RuntimeException e) {
-            LOG.error("API call {} {} failed", exchange.getRequestMethod(), ApiRoutes.endpointOf(path), e);
+            reply = CompletableFuture.failedFuture(e);
+        }
+        if (reply.isDone()) {
+            answer(exchange, path, reply);
+            return;
+        }
+        // Completed by Kafka's acknowledgement (its producer's thread) or the publish timeout: answer on our own.
+        CompletableFuture<ApiReply> later = reply;
+        later.whenComplete((done, error) -> {
+            try {
+                executor.execute(() -> answer(exchange, path, later));
+            } catch (RejectedExecutionException stopping) {
+                exchange.close();
+            }
+        });
+    }
+
+    private void answer(HttpExchange exchange, String path, CompletableFuture<ApiReply> done) {
+        ApiReply reply;
+        try {
+            reply = done.join();
+        } catch (CompletionException | CancellationException e) {
+            LOG.error("API call {} {} failed", exchange.getRequestMethod(), ApiRoutes.endpointOf(path),
+                    e.getCause() == null ? e : e.getCause());
             reply = ApiReply.of(ApiProblem.of(500, "internal", "unexpected error; the dispatcher's log has it"));
         }
         try {
             write(exchange, reply);
+        } catch (IOException e) {
+            LOG.debug("Could not answer {} {}: {}", exchange.getRequestMethod(), path, e.toString());
+            exchange.close();
         } finally {
             metrics.answered(ApiRoutes.endpointOf(path), reply.status());
         }

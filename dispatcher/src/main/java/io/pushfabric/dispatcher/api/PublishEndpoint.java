@@ -7,15 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes the requests of one HTTP call and waits, at most the publish timeout in all, for Kafka to
- * acknowledge each. Requests are handed to the producer in body order, so two requests for one user keep
- * their order in the log. Once Kafka is known to be unavailable (a request failed, or the time is up), the
- * requests not yet handed over are not sent at all: each answer says which were published.
+ * Publishes the requests of one HTTP call and answers once Kafka acknowledged each, or once the publish timeout
+ * has passed: the call holds no thread meanwhile. Requests are handed to the producer in body order, so two
+ * requests for one user keep their order in the log. Once Kafka is known to be unavailable (a request failed, or
+ * the time is up), the requests not yet handed over are not sent at all: each answer says which were published.
  */
 final class PublishEndpoint {
     private final RequestPublisher publisher;
@@ -28,7 +26,8 @@ final class PublishEndpoint {
         this.clock = clock;
     }
 
-    List<PublishOutcome> publish(List<PushRequest> requests) throws InterruptedException {
+    /** @return each request's outcome, in body order; completes within the publish timeout */
+    CompletableFuture<List<PublishOutcome>> publish(List<PushRequest> requests) {
         long deadline = clock.millis() + timeout.toMillis();
         List<CompletableFuture<MessagePosition>> sent = new ArrayList<>(requests.size());
         for (PushRequest request : requests) {
@@ -37,17 +36,16 @@ final class PublishEndpoint {
             }
             sent.add(publisher.publish(request));
         }
-        try {
-            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-                    .get(Math.max(0, deadline - clock.millis()), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // Each request's own outcome is read below.
-        }
-        List<PublishOutcome> outcomes = new ArrayList<>(requests.size());
-        for (int i = 0; i < requests.size(); i++) {
-            outcomes.add(outcome(requests.get(i), i < sent.size() ? sent.get(i) : null));
-        }
-        return outcomes;
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, Math.max(0, deadline - clock.millis()), TimeUnit.MILLISECONDS)
+                // Each request's own outcome is read here, whatever the others' were.
+                .handle((allDone, failed) -> {
+                    List<PublishOutcome> outcomes = new ArrayList<>(requests.size());
+                    for (int i = 0; i < requests.size(); i++) {
+                        outcomes.add(outcome(requests.get(i), i < sent.size() ? sent.get(i) : null));
+                    }
+                    return outcomes;
+                });
     }
 
     private PublishOutcome outcome(PushRequest request, CompletableFuture<MessagePosition> sent) {

@@ -17,7 +17,7 @@ public final class StatusServer implements AutoCloseable {
     /** @param host the interface to bind, e.g. {@code 0.0.0.0} for all or {@code 127.0.0.1} for this machine only */
     public StatusServer(String host, int port, BooleanSupplier alive, BooleanSupplier ready, Supplier<String> metrics) {
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 64);
+            server = JdkHttpServers.create(new InetSocketAddress(host, port), 64);
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
