@@ -49,14 +49,10 @@ public final class PresenceSchedulingRoutes implements RouteRegistry {
     @Override
     public void registerAll(List<SessionRoute> group) {
         routes.registerAll(group);
-        Map<UserId, Integer> partitions = new HashMap<>();
-        for (SessionRoute route : group) {
-            partitions.put(route.user(), partitionOf.applyAsInt(route.user()));
-        }
         try {
-            presence.checkAllNow(partitions);
+            presence.checkAllNow(partitionsOf(group));
         } catch (RuntimeException e) {
-            LOG.warn("Could not schedule the presence checks of {} users (sessions opened): {}", partitions.size(),
+            LOG.warn("Could not schedule the presence checks of {} routes (sessions opened): {}", group.size(),
                     e.toString());
         }
     }
@@ -70,6 +66,27 @@ public final class PresenceSchedulingRoutes implements RouteRegistry {
             LOG.warn("Could not schedule the presence check of {} (session closed): {}", route.user(), e.toString());
         }
         return removed;
+    }
+
+    /** The routes in one write, then their users' checks after the grace in another. */
+    @Override
+    public int unregisterAll(List<SessionRoute> group) {
+        int removed = routes.unregisterAll(group);
+        try {
+            presence.checkAllAfter(partitionsOf(group), grace);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not schedule the presence checks of {} routes (sessions closed): {}", group.size(),
+                    e.toString());
+        }
+        return removed;
+    }
+
+    private Map<UserId, Integer> partitionsOf(List<SessionRoute> group) {
+        Map<UserId, Integer> partitions = new HashMap<>();
+        for (SessionRoute route : group) {
+            partitions.put(route.user(), partitionOf.applyAsInt(route.user()));
+        }
+        return partitions;
     }
 
     @Override

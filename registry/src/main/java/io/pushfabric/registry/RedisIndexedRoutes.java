@@ -103,7 +103,7 @@ final class RedisIndexedRoutes<R> {
         int replicas = synced.execute().getSyncedSlaves();
         if (replicas < replicaSync.replicas()) {
             // The callers will not hold these routes; leave none behind for them.
-            routes.forEach(this::unregister);
+            unregisterAll(routes);
             throw new TransientRegistryException((routes.size() == 1 ? routes.get(0) : routes.size() + " routes")
                     + " reached " + replicas + " of " + replicaSync.replicas() + " replicas within "
                     + replicaSync.timeout().toMillis() + " ms (PUSH_REDIS_SYNC_REPLICAS); not registered", null);
@@ -121,12 +121,38 @@ final class RedisIndexedRoutes<R> {
 
     /** Deletes the field if it still holds the route's value, and the route's index member either way. */
     boolean unregister(R route) {
-        Field f = layout.field().apply(route);
-        Boolean removed = redisson.getScript(StringCodec.INSTANCE).eval(f.key(), RScript.Mode.READ_WRITE,
-                COMPARE_AND_DELETE, RScript.ReturnType.BOOLEAN, List.of(f.key()), f.field(), f.value());
-        // Whether or not the field was still ours, this node no longer holds that route.
-        redisson.<String>getSet(indexKey(route), StringCodec.INSTANCE).remove(layout.member().apply(route));
-        return Boolean.TRUE.equals(removed);
+        return unregisterAll(List.of(route)) == 1;
+    }
+
+    /**
+     * {@link #unregister} for a group of routes, in one pipelined round trip: every field compare-and-deleted, then
+     * the routes' index members removed (only those, so a route registered meanwhile stays indexed).
+     *
+     * @return how many fields were removed
+     */
+    int unregisterAll(List<R> routes) {
+        if (routes.isEmpty()) {
+            return 0;
+        }
+        RBatch batch = redisson.createBatch();
+        List<RFuture<Boolean>> removals = new ArrayList<>(routes.size());
+        Map<String, List<String>> members = new LinkedHashMap<>();
+        for (R route : routes) {
+            Field f = layout.field().apply(route);
+            removals.add(batch.getScript(StringCodec.INSTANCE).evalAsync(f.key(), RScript.Mode.READ_WRITE,
+                    COMPARE_AND_DELETE, RScript.ReturnType.BOOLEAN, List.of(f.key()), f.field(), f.value()));
+            members.computeIfAbsent(indexKey(route), k -> new ArrayList<>()).add(layout.member().apply(route));
+        }
+        // Whether or not each field was still its route's, this node no longer holds those routes.
+        members.forEach((key, names) -> batch.<String>getSet(key, StringCodec.INSTANCE).removeAllAsync(names));
+        batch.execute();
+        int removed = 0;
+        for (RFuture<Boolean> removal : removals) {
+            if (Boolean.TRUE.equals(removal.toCompletableFuture().join())) {
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /**
@@ -181,31 +207,7 @@ final class RedisIndexedRoutes<R> {
 
     /** Compare-and-deletes every indexed route of the node, pipelined. @return how many fields were removed */
     int removeAllOn(NodeId node) {
-        List<R> indexed = indexed(node);
-        if (indexed.isEmpty()) {
-            return 0;
-        }
-        RBatch batch = redisson.createBatch();
-        List<RFuture<Boolean>> removals = new ArrayList<>(indexed.size());
-        for (R route : indexed) {
-            Field f = layout.field().apply(route);
-            removals.add(batch.getScript(StringCodec.INSTANCE).evalAsync(f.key(), RScript.Mode.READ_WRITE,
-                    COMPARE_AND_DELETE, RScript.ReturnType.BOOLEAN, List.of(f.key()), f.field(), f.value()));
-        }
-        batch.execute();
-        int removed = 0;
-        for (RFuture<Boolean> removal : removals) {
-            if (Boolean.TRUE.equals(removal.toCompletableFuture().join())) {
-                removed++;
-            }
-        }
-        // Remove only the members handled here, not the whole set: a route registered meanwhile stays indexed.
-        List<String> handled = new ArrayList<>(indexed.size());
-        for (R route : indexed) {
-            handled.add(layout.member().apply(route));
-        }
-        redisson.<String>getSet(layout.indexKey().apply(node), StringCodec.INSTANCE).removeAll(handled);
-        return removed;
+        return unregisterAll(indexed(node));
     }
 
     private List<R> indexed(NodeId node) {

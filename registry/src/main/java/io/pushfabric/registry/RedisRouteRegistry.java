@@ -62,6 +62,12 @@ public final class RedisRouteRegistry implements RouteRegistry {
         return indexed.unregister(route);
     }
 
+    /** Every route's compare-and-delete and index removal in one pipelined round trip. */
+    @Override
+    public int unregisterAll(List<SessionRoute> routes) {
+        return indexed.unregisterAll(routes);
+    }
+
     @Override
     public Map<UserId, Set<NodeId>> nodesOf(Collection<UserId> users) {
         return indexed.nodesOf(users, keys::route, RMapAsync::readAllValuesAsync);

@@ -35,6 +35,22 @@ public interface RouteRegistry {
     boolean unregister(SessionRoute route);
 
     /**
+     * {@link #unregister} for each route, in one round trip for the whole group where the store can: a node whose
+     * clients leave at once (a balancer restart, a network cut) removes their routes together.
+     *
+     * @return how many of the routes were there and are now gone
+     */
+    default int unregisterAll(List<SessionRoute> routes) {
+        int removed = 0;
+        for (SessionRoute route : routes) {
+            if (unregister(route)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /**
      * The nodes holding at least one session of each user, in one round trip for the whole batch. Every
      * requested user is a key of the result; a user with no session maps to an empty set. Liveness of the
      * nodes is not checked here.

@@ -95,6 +95,23 @@ public abstract class RouteRegistryContract {
     }
 
     @Test
+    void unregisterAllRemovesTheGroupsRoutesThatAreStillTheirNodes() {
+        registry.registerAll(List.of(route(ALICE, "s1", NODE_A), route(BOB, "s2", NODE_A), route(CAROL, "s3", NODE_A),
+                route(ALICE, "s4", NODE_A)));
+        registry.register(route(CAROL, "s3", NODE_B)); // the session resumed on another node
+
+        int removed = registry.unregisterAll(List.of(route(ALICE, "s1", NODE_A), route(BOB, "s2", NODE_A),
+                route(CAROL, "s3", NODE_A), route(BOB, "never", NODE_A)));
+
+        assertThat(removed).isEqualTo(2);
+        assertThat(registry.sessionsOf(ALICE)).containsExactly(route(ALICE, "s4", NODE_A));
+        assertThat(registry.sessionsOf(BOB)).isEmpty();
+        assertThat(registry.sessionsOf(CAROL)).containsExactly(route(CAROL, "s3", NODE_B));
+        assertThat(registry.routesOn(NODE_A)).containsExactly(route(ALICE, "s4", NODE_A));
+        assertThat(registry.unregisterAll(List.of())).isZero();
+    }
+
+    @Test
     void registerAllOfNoRoutesDoesNothing() {
         registry.registerAll(List.of());
 
