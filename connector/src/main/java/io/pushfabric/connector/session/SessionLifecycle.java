@@ -29,14 +29,15 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>attach the session here, fenced on the broadcast partition at the next broadcast not yet handed out;</li>
  *   <li>write its route to Redis, together with the routes of the sessions opening at the same time
- *       ({@link RouteGroupCommit});</li>
+ *       ({@link GroupCommit});</li>
  *   <li>append a {@code session-opened} marker to the user's partition; the session's fence there is the
  *       marker's offset + 1. Every message appended after the marker reaches this node, because the
  *       dispatcher drops its cached route for the user when it reads the marker;</li>
  *   <li>on resume, replay {@code [cursor, fence)} of both partitions from Kafka, all or nothing;</li>
  *   <li>send the welcome, the replayed messages, then what arrived live meanwhile above the fences.</li>
  * </ol>
- * Closing detaches the session and removes its route by compare-and-delete.
+ * Closing detaches the session and removes its route by compare-and-delete, together with the routes of the sessions
+ * closing at the same time.
  */
 public final class SessionLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(SessionLifecycle.class);
@@ -51,7 +52,8 @@ public final class SessionLifecycle {
     private final SessionMetrics metrics;
     private final Clock clock;
     private final Executor executor;
-    private final RouteGroupCommit routeWrites;
+    private final GroupCommit<SessionRoute> routeWrites;
+    private final GroupCommit<SessionRoute> routeRemovals;
     private final FrameCodec frames = new FrameCodec();
     private final SessionReceipts receipts;
 
@@ -77,7 +79,8 @@ public final class SessionLifecycle {
         this.metrics = metrics;
         this.clock = clock;
         this.executor = executor;
-        this.routeWrites = new RouteGroupCommit(routes, executor);
+        this.routeWrites = new GroupCommit<>(routes::registerAll, executor);
+        this.routeRemovals = new GroupCommit<>(routes::unregisterAll, executor);
     }
 
     /**
@@ -91,7 +94,7 @@ public final class SessionLifecycle {
         metrics.opened();
         CompletableFuture
                 .supplyAsync(() -> sessions.attach(session), executor)
-                .thenCompose(broadcastFence -> routeWrites.register(route(session))
+                .thenCompose(broadcastFence -> routeWrites.submit(route(session))
                         // Back to a session thread: the group's writer must be free for the next group.
                         .thenApplyAsync(written -> registered(session, broadcastFence), executor))
                 .thenCompose(broadcastFence -> markers.sessionOpened(user)
@@ -122,11 +125,13 @@ public final class SessionLifecycle {
         boolean hadRoute = session.markClosed();
         sessions.detach(session);
         if (hadRoute) {
-            try {
-                executor.execute(() -> unregister(session));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                unregister(session); // shutting down: do it here
-            }
+            routeRemovals.submit(route(session)).whenComplete((removed, error) -> {
+                if (error instanceof java.util.concurrent.RejectedExecutionException) {
+                    unregister(session); // shutting down: do it here
+                } else if (error != null) {
+                    notRemoved(session, error);
+                }
+            });
         }
     }
 
@@ -143,10 +148,14 @@ public final class SessionLifecycle {
         try {
             routes.unregister(route(session));
         } catch (RuntimeException e) {
-            // The route is soft state: the janitor removes it when this node dies, and a stale route
-            // only costs a delivery that finds no session here.
-            LOG.warn("Could not remove the route of {}: {}", session, e.toString());
+            notRemoved(session, e);
         }
+    }
+
+    private static void notRemoved(ClientSession session, Throwable error) {
+        // The route is soft state: the janitor removes it when this node dies, and a stale route only costs a
+        // delivery that finds no session here.
+        LOG.warn("Could not remove the route of {}: {}", session, error.toString());
     }
 
     private SessionRoute route(ClientSession session) {

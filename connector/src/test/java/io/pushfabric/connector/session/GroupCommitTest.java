@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pushfabric.contracts.NodeId;
 import io.pushfabric.contracts.UserId;
 import io.pushfabric.registry.InMemoryRouteRegistry;
-import io.pushfabric.registry.RouteRegistry;
 import io.pushfabric.registry.SessionRoute;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +19,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class RouteGroupCommitTest {
+/** {@link GroupCommit}, here writing session routes as the connector does. */
+class GroupCommitTest {
     private static final NodeId NODE = NodeId.of("node-a");
 
     private final InMemoryRouteRegistry stored = new InMemoryRouteRegistry();
@@ -36,10 +36,9 @@ class RouteGroupCommitTest {
         return new SessionRoute(user, session, NODE);
     }
 
-    private RouteRegistry registry(Consumer<List<SessionRoute>> beforeWrite) {
-        GroupRecordingRoutes routes = new GroupRecordingRoutes(stored, beforeWrite);
-        written = routes;
-        return routes;
+    private GroupCommit<SessionRoute> commit(Consumer<List<SessionRoute>> beforeWrite) {
+        written = new GroupRecordingRoutes(stored, beforeWrite);
+        return new GroupCommit<>(written::registerAll, executor);
     }
 
     /** How many groups were written so far. */
@@ -51,17 +50,17 @@ class RouteGroupCommitTest {
     void routesQueuedWhileAWriteIsUnderWayGoTogetherInTheNext() throws Exception {
         CountDownLatch firstWriteStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        RouteGroupCommit commit = new RouteGroupCommit(registry(group -> {
+        GroupCommit<SessionRoute> commit = commit(group -> {
             if (groupCount() == 1) {
                 firstWriteStarted.countDown();
                 await(release);
             }
-        }), executor);
+        });
 
-        CompletableFuture<Void> first = commit.register(route(ALICE, "s1"));
+        CompletableFuture<Void> first = commit.submit(route(ALICE, "s1"));
         await(firstWriteStarted);
-        List<CompletableFuture<Void>> queued = List.of(commit.register(route(BOB, "s2")),
-                commit.register(route(ALICE, "s3")), commit.register(route(BOB, "s4")));
+        List<CompletableFuture<Void>> queued = List.of(commit.submit(route(BOB, "s2")),
+                commit.submit(route(ALICE, "s3")), commit.submit(route(BOB, "s4")));
         assertThat(queued).noneMatch(CompletableFuture::isDone);
         release.countDown();
 
@@ -77,19 +76,19 @@ class RouteGroupCommitTest {
         CountDownLatch firstWriteStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         IllegalStateException redisDown = new IllegalStateException("redis down");
-        RouteGroupCommit commit = new RouteGroupCommit(registry(group -> {
+        GroupCommit<SessionRoute> commit = commit(group -> {
             if (groupCount() == 1) {
                 firstWriteStarted.countDown();
                 await(release);
             } else if (groupCount() == 2) {
                 throw redisDown;
             }
-        }), executor);
+        });
 
-        CompletableFuture<Void> first = commit.register(route(ALICE, "s1"));
+        CompletableFuture<Void> first = commit.submit(route(ALICE, "s1"));
         await(firstWriteStarted);
-        List<CompletableFuture<Void>> failing = List.of(commit.register(route(BOB, "s2")),
-                commit.register(route(ALICE, "s3")));
+        List<CompletableFuture<Void>> failing = List.of(commit.submit(route(BOB, "s2")),
+                commit.submit(route(ALICE, "s3")));
         release.countDown();
         first.get(10, TimeUnit.SECONDS);
         for (CompletableFuture<Void> route : failing) {
@@ -97,16 +96,16 @@ class RouteGroupCommitTest {
                     .withCause(redisDown);
         }
 
-        commit.register(route(BOB, "s4")).get(10, TimeUnit.SECONDS);
+        commit.submit(route(BOB, "s4")).get(10, TimeUnit.SECONDS);
         assertThat(stored.routesOn(NODE)).containsExactlyInAnyOrder(route(ALICE, "s1"), route(BOB, "s4"));
     }
 
     @Test
     void aRouteOfAStoppedExecutorFailsAtOnce() {
         executor.shutdown();
-        RouteGroupCommit commit = new RouteGroupCommit(registry(group -> { }), executor);
+        GroupCommit<SessionRoute> commit = commit(group -> { });
 
-        CompletableFuture<Void> route = commit.register(route(ALICE, "s1"));
+        CompletableFuture<Void> route = commit.submit(route(ALICE, "s1"));
 
         assertThat(route).isCompletedExceptionally();
         assertThat(route).failsWithin(0, TimeUnit.SECONDS).withThrowableOfType(java.util.concurrent.ExecutionException.class)

@@ -13,14 +13,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Routes kept in an {@link InMemoryRouteRegistry}, written only in groups: records every group {@code registerAll}
- * gets, in order, hands it to {@code beforeWrite} (which may block or throw), then stores it. A route written alone
- * through {@code register} fails the test.
+ * Routes kept in an {@link InMemoryRouteRegistry}, written and removed only in groups: records every group
+ * {@code registerAll} gets, in order, hands it to {@code beforeWrite} (which may block or throw), then stores it; and
+ * every group {@code unregisterAll} removes. A route written or removed alone ({@code register},
+ * {@code unregister}) fails the test.
  */
 final class GroupRecordingRoutes implements RouteRegistry {
     private final InMemoryRouteRegistry stored;
     private final Consumer<List<SessionRoute>> beforeWrite;
     private final List<List<SessionRoute>> groups = new CopyOnWriteArrayList<>();
+    private final List<List<SessionRoute>> removals = new CopyOnWriteArrayList<>();
 
     GroupRecordingRoutes(InMemoryRouteRegistry stored, Consumer<List<SessionRoute>> beforeWrite) {
         this.stored = stored;
@@ -30,6 +32,11 @@ final class GroupRecordingRoutes implements RouteRegistry {
     /** Every group written so far (including one that {@code beforeWrite} failed), in order. */
     List<List<SessionRoute>> groups() {
         return groups;
+    }
+
+    /** Every group removed so far, in order. */
+    List<List<SessionRoute>> removals() {
+        return removals;
     }
 
     @Override
@@ -46,7 +53,13 @@ final class GroupRecordingRoutes implements RouteRegistry {
 
     @Override
     public boolean unregister(SessionRoute route) {
-        return stored.unregister(route);
+        throw new AssertionError("a route removed alone: " + route);
+    }
+
+    @Override
+    public int unregisterAll(List<SessionRoute> group) {
+        removals.add(List.copyOf(group));
+        return stored.unregisterAll(group);
     }
 
     @Override

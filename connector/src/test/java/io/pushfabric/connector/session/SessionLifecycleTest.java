@@ -412,6 +412,23 @@ class SessionLifecycleTest {
         }
 
         @Test
+        void sessionsThatCloseTogetherRemoveTheirRoutesInOneWrite() {
+            ClientSession alice = lifecycle.open(ALICE, null, new RecordingSink());
+            ClientSession bob = lifecycle.open(BOB, null, new RecordingSink());
+            ClientSession carol = lifecycle.open(CAROL, null, new RecordingSink());
+            executor.runAll();
+
+            lifecycle.closed(alice);
+            lifecycle.closed(bob);
+            lifecycle.closed(carol);
+            executor.runAll();
+
+            assertThat(recording.removals()).containsExactly(List.of(new SessionRoute(ALICE, alice.id(), NODE),
+                    new SessionRoute(BOB, bob.id(), NODE), new SessionRoute(CAROL, carol.id(), NODE)));
+            assertThat(routes.routesOn(NODE)).isEmpty();
+        }
+
+        @Test
         void aLoneSessionsRouteIsWrittenAtOnce() {
             ClientSession alice = lifecycle.open(ALICE, null, new RecordingSink());
 
