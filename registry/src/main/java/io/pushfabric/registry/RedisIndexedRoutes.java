@@ -125,8 +125,10 @@ final class RedisIndexedRoutes<R> {
     }
 
     /**
-     * {@link #unregister} for a group of routes, in one pipelined round trip: every field compare-and-deleted, then
-     * the routes' index members removed (only those, so a route registered meanwhile stays indexed).
+     * {@link #unregister} for a group of routes, in two pipelined round trips: every field compare-and-deleted, then
+     * the routes' index members removed (only those, so a route registered meanwhile stays indexed). The members go
+     * only once the fields are gone, also in Cluster, where the two may sit on different masters: a crash in between
+     * leaves at worst a member without a field, as {@link #register} does, never a field the janitor cannot find.
      *
      * @return how many fields were removed
      */
@@ -134,24 +136,26 @@ final class RedisIndexedRoutes<R> {
         if (routes.isEmpty()) {
             return 0;
         }
-        RBatch batch = redisson.createBatch();
+        RBatch fields = redisson.createBatch();
         List<RFuture<Boolean>> removals = new ArrayList<>(routes.size());
         Map<String, List<String>> members = new LinkedHashMap<>();
         for (R route : routes) {
             Field f = layout.field().apply(route);
-            removals.add(batch.getScript(StringCodec.INSTANCE).evalAsync(f.key(), RScript.Mode.READ_WRITE,
+            removals.add(fields.getScript(StringCodec.INSTANCE).evalAsync(f.key(), RScript.Mode.READ_WRITE,
                     COMPARE_AND_DELETE, RScript.ReturnType.BOOLEAN, List.of(f.key()), f.field(), f.value()));
             members.computeIfAbsent(indexKey(route), k -> new ArrayList<>()).add(layout.member().apply(route));
         }
-        // Whether or not each field was still its route's, this node no longer holds those routes.
-        members.forEach((key, names) -> batch.<String>getSet(key, StringCodec.INSTANCE).removeAllAsync(names));
-        batch.execute();
+        fields.execute();
         int removed = 0;
         for (RFuture<Boolean> removal : removals) {
             if (Boolean.TRUE.equals(removal.toCompletableFuture().join())) {
                 removed++;
             }
         }
+        // Whether or not each field was still its route's, this node no longer holds those routes.
+        RBatch index = redisson.createBatch();
+        members.forEach((key, names) -> index.<String>getSet(key, StringCodec.INSTANCE).removeAllAsync(names));
+        index.execute();
         return removed;
     }
 

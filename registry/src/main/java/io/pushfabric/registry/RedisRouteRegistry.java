@@ -62,7 +62,7 @@ public final class RedisRouteRegistry implements RouteRegistry {
         return indexed.unregister(route);
     }
 
-    /** Every route's compare-and-delete and index removal in one pipelined round trip. */
+    /** Every route's compare-and-delete in one pipelined round trip, then their index members in another. */
     @Override
     public int unregisterAll(List<SessionRoute> routes) {
         return indexed.unregisterAll(routes);
