@@ -73,6 +73,13 @@ public final class InMemoryPresenceRegistry implements PresenceRegistry {
     }
 
     @Override
+    public boolean stillScheduled(Check check) {
+        synchronized (lock) {
+            return Long.valueOf(check.dueAt()).equals(checks.getOrDefault(check.partition(), Map.of()).get(check.user()));
+        }
+    }
+
+    @Override
     public void done(List<Check> done) {
         synchronized (lock) {
             for (Check c : done) {

@@ -45,6 +45,14 @@ public interface PresenceRegistry {
     /** Up to {@code limit} checks of these partitions that are due now, earliest first per partition. */
     List<Check> due(Collection<Integer> partitions, int limit);
 
+    /**
+     * Whether the check is still scheduled as {@link #due} read it: neither pushed back nor brought forward by a
+     * session since, nor made by another dispatcher. A dispatcher reads it after counting the user's sessions and
+     * before publishing offline, so a close it counted (which pushed the check back first) never ends the grace
+     * early.
+     */
+    boolean stillScheduled(Check check);
+
     /** Removes checks that were made, each only if it was not rescheduled since {@link #due} read it. */
     void done(List<Check> checks);
 

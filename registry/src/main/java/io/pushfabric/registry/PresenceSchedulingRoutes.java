@@ -15,8 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The routes of a connector that publishes presence: every route registered schedules a presence check of its
  * user at once, every route removed one after the grace period, on the user's partition of
- * {@code push-requests}, whose dispatcher makes the check. The check is scheduled after the route changed, so it
- * always sees the change. A failure to schedule is logged and never fails the session: presence is soft.
+ * {@code push-requests}, whose dispatcher makes the check. A check now is scheduled after the route is written,
+ * so it sees the session. A check after the grace is scheduled twice: before the route is removed, so a dispatcher
+ * that counts the session gone also finds its check pushed back (and leaves offline to the later check), and
+ * after, so a check made during the removal is followed by one that sees it (this matters with a grace of 0). A
+ * failure to schedule is logged and never fails the session: presence is soft.
  */
 public final class PresenceSchedulingRoutes implements RouteRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceSchedulingRoutes.class);
@@ -59,26 +62,25 @@ public final class PresenceSchedulingRoutes implements RouteRegistry {
 
     @Override
     public boolean unregister(SessionRoute route) {
-        boolean removed = routes.unregister(route);
-        try {
-            presence.checkAfter(partitionOf.applyAsInt(route.user()), route.user(), grace);
-        } catch (RuntimeException e) {
-            LOG.warn("Could not schedule the presence check of {} (session closed): {}", route.user(), e.toString());
-        }
+        return unregisterAll(List.of(route)) == 1;
+    }
+
+    /** Their users' checks after the grace, the routes in one write, then the checks again. */
+    @Override
+    public int unregisterAll(List<SessionRoute> group) {
+        Map<UserId, Integer> partitions = partitionsOf(group);
+        checkAllAfter(partitions, group.size());
+        int removed = routes.unregisterAll(group);
+        checkAllAfter(partitions, group.size());
         return removed;
     }
 
-    /** The routes in one write, then their users' checks after the grace in another. */
-    @Override
-    public int unregisterAll(List<SessionRoute> group) {
-        int removed = routes.unregisterAll(group);
+    private void checkAllAfter(Map<UserId, Integer> partitions, int closed) {
         try {
-            presence.checkAllAfter(partitionsOf(group), grace);
+            presence.checkAllAfter(partitions, grace);
         } catch (RuntimeException e) {
-            LOG.warn("Could not schedule the presence checks of {} routes (sessions closed): {}", group.size(),
-                    e.toString());
+            LOG.warn("Could not schedule the presence checks of {} routes (sessions closed): {}", closed, e.toString());
         }
-        return removed;
     }
 
     private Map<UserId, Integer> partitionsOf(List<SessionRoute> group) {

@@ -158,6 +158,13 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
     }
 
     @Override
+    public boolean stillScheduled(Check check) {
+        Double due = redisson.<String>getScoredSortedSet(keys.presenceChecks(check.partition()), StringCodec.INSTANCE)
+                .getScore(check.user().value());
+        return due != null && due.longValue() == check.dueAt();
+    }
+
+    @Override
     public void done(List<Check> checks) {
         if (checks.isEmpty()) {
             return;

@@ -153,6 +153,23 @@ public abstract class PresenceRegistryContract {
     }
 
     @Test
+    void aCheckIsStillScheduledUntilASessionMovesItOrItIsDone() {
+        registry.checkNow(3, ALICE);
+        registry.checkNow(5, BOB);
+        List<Check> due = registry.due(List.of(3, 5), 100);
+        Check alice = due.stream().filter(c -> c.user().equals(ALICE)).findFirst().orElseThrow();
+        Check bob = due.stream().filter(c -> c.user().equals(BOB)).findFirst().orElseThrow();
+        assertThat(registry.stillScheduled(alice)).isTrue();
+
+        registry.checkAfter(3, ALICE, shortGrace()); // a session closed: pushed back
+        registry.done(List.of(bob)); // made by another dispatcher
+
+        assertThat(registry.stillScheduled(alice)).isFalse();
+        assertThat(registry.stillScheduled(bob)).isFalse();
+        assertThat(registry.stillScheduled(new Check(4, ALICE, alice.dueAt()))).as("another partition").isFalse();
+    }
+
+    @Test
     void dueReturnsAtMostTheLimitPerPartition() {
         for (int i = 0; i < 5; i++) {
             registry.checkNow(3, UserId.of("u" + i));

@@ -17,7 +17,9 @@ import java.util.Set;
  * period when a session closes ({@code PresenceSchedulingRoutes}); {@link PresenceNodeWatch} schedules one after
  * the grace for every user of a node whose lease lapsed. A check counts the user's sessions on live nodes and
  * moves the recorded state by compare-and-set: offline with a session means {@code online}, online without one
- * means {@code offline}, anything else means nothing. So a resume within the grace never shows (the check after
+ * means {@code offline}, anything else means nothing. Offline is decided only if the check is still scheduled as
+ * it was read once the sessions are counted: a connector pushes the check back before it removes a route, so a
+ * close that the count saw has always moved the check, and its grace is left to run. So a resume within the grace never shows (the check after
  * the close finds the new session), a transition is published at most once whoever makes the check, and the
  * versions of one user's events only grow.
  */
@@ -55,6 +57,9 @@ public final class PresenceTracker {
         Set<NodeId> live = nodes.liveNodes();
         for (Check check : due) {
             int sessions = (int) routes.sessionsOf(check.user()).stream().filter(r -> live.contains(r.node())).count();
+            if (sessions == 0 && !presence.stillScheduled(check)) {
+                continue; // a close since the read pushed the check back: the grace is not over
+            }
             Optional<PresenceRegistry.Transition> changed = presence.transition(check.user(), sessions > 0, sessions);
             changed.ifPresent(t -> sink.publish(new PresenceEvent(check.user(),
                     sessions > 0 ? PresenceEvent.State.ONLINE : PresenceEvent.State.OFFLINE, sessions, t.version(),

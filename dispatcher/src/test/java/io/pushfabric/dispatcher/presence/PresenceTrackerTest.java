@@ -13,10 +13,13 @@ import io.pushfabric.registry.MutableClock;
 import io.pushfabric.registry.NodeInfo;
 import io.pushfabric.registry.NodeLeases;
 import io.pushfabric.registry.PresenceSchedulingRoutes;
+import io.pushfabric.registry.RouteRegistry;
 import io.pushfabric.registry.SessionRoute;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,5 +213,115 @@ class PresenceTrackerTest {
         assertThat(events).hasSize(1);
         assertThat(other).isEmpty();
         assertThat(due).hasSize(1);
+    }
+
+    /**
+     * The race a CI run found: the dispatcher reads a due check (here the one the resume brought forward), then
+     * the user's last session closes, then the dispatcher counts no session. That count must not publish offline:
+     * the close pushed the check back by the grace.
+     */
+    @Test
+    void aCloseBetweenReadingTheCheckAndCountingIsNotOfflineBeforeTheGrace() {
+        Interleaving table = new Interleaving(routeTable);
+        PresenceTracker racing = new PresenceTracker(presence, table, nodes, events::add, 500);
+        routes.register(session(ALICE, "s1", A));
+        racing.checkDue(ALL);
+        routes.unregister(session(ALICE, "s1", A));
+        routes.register(session(ALICE, "s2", B)); // resumed on the other node: a check due now
+
+        table.beforeCount = () -> routes.unregister(session(ALICE, "s2", B)); // the last close, mid-check
+        racing.checkDue(ALL);
+        assertThat(seen()).as("nothing before the grace").containsExactly("alice online 1");
+
+        clock.advance(GRACE);
+        racing.checkDue(ALL);
+        assertThat(seen()).containsExactly("alice online 1", "alice offline 0");
+    }
+
+    /** A whole check made between the connector's removal of the last route and what follows it. */
+    @Test
+    void aCheckMadeRightAfterTheRouteIsRemovedIsNotOfflineBeforeTheGrace() {
+        Interleaving table = new Interleaving(routeTable);
+        PresenceSchedulingRoutes connector = new PresenceSchedulingRoutes(table, presence, PARTITION, GRACE);
+        connector.register(session(ALICE, "s1", A));
+        tracker.checkDue(ALL);
+        connector.unregister(session(ALICE, "s1", A));
+        connector.register(session(ALICE, "s2", B)); // a check due now
+
+        table.afterRemoval = () -> tracker.checkDue(ALL);
+        connector.unregisterAll(List.of(session(ALICE, "s2", B)));
+        assertThat(seen()).as("nothing before the grace").containsExactly("alice online 1");
+
+        clock.advance(GRACE);
+        tracker.checkDue(ALL);
+        assertThat(seen()).containsExactly("alice online 1", "alice offline 0");
+    }
+
+    /** With no grace, a check made while the last route is being removed still leaves one that sees it gone. */
+    @Test
+    void withNoGraceACheckMadeJustBeforeTheRemovalIsFollowedByOneAfterIt() {
+        Interleaving table = new Interleaving(routeTable);
+        PresenceSchedulingRoutes connector = new PresenceSchedulingRoutes(table, presence, PARTITION, Duration.ZERO);
+        connector.register(session(ALICE, "s1", A));
+        tracker.checkDue(ALL);
+
+        table.beforeRemoval = () -> tracker.checkDue(ALL);
+        connector.unregister(session(ALICE, "s1", A));
+        assertThat(seen()).containsExactly("alice online 1");
+
+        tracker.checkDue(ALL);
+        assertThat(seen()).containsExactly("alice online 1", "alice offline 0");
+    }
+
+    /** The route table, with a step run once at a chosen point: how a connector and a dispatcher interleave. */
+    private static final class Interleaving implements RouteRegistry {
+        private final RouteRegistry table;
+        Runnable beforeRemoval = () -> { };
+        Runnable afterRemoval = () -> { };
+        Runnable beforeCount = () -> { };
+
+        Interleaving(RouteRegistry table) {
+            this.table = table;
+        }
+
+        @Override
+        public void register(SessionRoute route) {
+            table.register(route);
+        }
+
+        @Override
+        public boolean unregister(SessionRoute route) {
+            Runnable before = beforeRemoval;
+            beforeRemoval = () -> { };
+            before.run();
+            boolean removed = table.unregister(route);
+            Runnable after = afterRemoval;
+            afterRemoval = () -> { };
+            after.run();
+            return removed;
+        }
+
+        @Override
+        public List<SessionRoute> sessionsOf(UserId user) {
+            Runnable step = beforeCount;
+            beforeCount = () -> { };
+            step.run();
+            return table.sessionsOf(user);
+        }
+
+        @Override
+        public Map<UserId, Set<NodeId>> nodesOf(Collection<UserId> users) {
+            return table.nodesOf(users);
+        }
+
+        @Override
+        public List<SessionRoute> routesOn(NodeId node) {
+            return table.routesOn(node);
+        }
+
+        @Override
+        public int removeAllOn(NodeId node) {
+            return table.removeAllOn(node);
+        }
     }
 }
