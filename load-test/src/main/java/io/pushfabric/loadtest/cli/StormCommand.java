@@ -32,6 +32,12 @@ final class StormCommand extends ScenarioCommand {
     @Option(names = "--publish-s", defaultValue = "25", description = "Seconds the storm phase publishes (default: ${DEFAULT-VALUE}).")
     long publishFor;
 
+    @Option(names = "--rehearsal-rate", defaultValue = "0", description = "During the warm-up, the other connectors'"
+            + " clients (--survivor-clients) drop and resume on their own connector this many times a second, so that"
+            + " its connect and resume paths are compiled before the kill, as on a node that has served reconnects all"
+            + " day; 0: none (default: ${DEFAULT-VALUE}).")
+    double rehearsalRate;
+
     @Option(names = "--recovery-limit-s", defaultValue = "60", description = "Give up waiting for recovery after this (default: ${DEFAULT-VALUE}).")
     long recoveryLimit;
 
@@ -42,7 +48,7 @@ final class StormCommand extends ScenarioCommand {
     Scenario scenario() {
         return new ReconnectStorm(new ReconnectStorm.Settings(rate, Duration.ofSeconds(warmup), Duration.ofSeconds(before),
                 Duration.ofSeconds(killAfter), Duration.ofSeconds(publishFor), Duration.ofSeconds(recoveryLimit),
-                Duration.ofSeconds(connectTimeout), clients));
+                Duration.ofSeconds(connectTimeout), clients, rehearsalRate));
     }
 
     @Override

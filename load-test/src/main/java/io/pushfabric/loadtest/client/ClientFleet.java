@@ -196,6 +196,11 @@ public final class ClientFleet implements AutoCloseable {
         return clients[index];
     }
 
+    /** Client {@code index} closes its connection and comes back to the same URL. @return whether it was live */
+    public boolean bounce(int index) {
+        return clients[index].bounce();
+    }
+
     /** Clients that have been welcomed at least once. */
     public BitSet everWelcomed() {
         synchronized (everWelcomed) {

@@ -46,6 +46,8 @@ public final class VirtualClient implements WsListener {
     private long[] drops = new long[0];
     private long firstAttemptAfterDropNanos;
     private int dropCount;
+    /** The next close is a {@link #bounce}: come back to the same URL. */
+    private boolean bouncing;
 
     VirtualClient(int index, UserId user, InetAddress source, int firstUrl, ClientFleet fleet) {
         this.index = index;
@@ -257,7 +259,10 @@ public final class VirtualClient implements WsListener {
                 }
                 drops[dropCount++] = lastDropNanos;
             }
-            urlIndex++;
+            if (!bouncing) {
+                urlIndex++;
+            }
+            bouncing = false;
             if (!wasLive) {
                 failuresInARow++;
             }
@@ -280,6 +285,23 @@ public final class VirtualClient implements WsListener {
         boolean held = holdsSlot;
         holdsSlot = false;
         return held;
+    }
+
+    /**
+     * Closes a live connection normally, as an app going into a tunnel does, and comes back (after the fleet's
+     * backoff, with its cursor) to the same URL. @return whether the connection was live
+     */
+    boolean bounce() {
+        WsConnection c;
+        synchronized (this) {
+            if (stopped || state != State.LIVE) {
+                return false;
+            }
+            bouncing = true;
+            c = connection;
+        }
+        c.close();
+        return true;
     }
 
     /** Stops reconnecting and closes the connection normally. @return whether a connection was open */

@@ -30,9 +30,11 @@ public final class ReconnectStorm implements Scenario {
      * @param recoveryLimit how long after the kill the clients may take to recover before the run gives up
      * @param victimClients the first this many clients start on the victim; the rest on the other connectors,
      *                      which keeps those warm and busy as in a real fleet
+     * @param rehearsalRate during the warm-up, the other connectors' clients drop and resume on their own connector
+     *                      this many times a second, one after the other ({@link ResumeRehearsal}); 0: none
      */
     public record Settings(double rate, Duration warmup, Duration before, Duration killAfter, Duration publishFor,
-                           Duration recoveryLimit, Duration connectTimeout, int victimClients) {
+                           Duration recoveryLimit, Duration connectTimeout, int victimClients, double rehearsalRate) {
     }
 
     private final Settings settings;
@@ -84,8 +86,11 @@ public final class ReconnectStorm implements Scenario {
         }
         int[] audience = run.audience();
         int[] victims = java.util.Arrays.stream(audience).filter(i -> i < settings.victimClients()).toArray();
+        int[] others = java.util.Arrays.stream(audience).filter(i -> i >= settings.victimClients()).toArray();
         RatedPublisher.Mix mix = RatedPublisher.Mix.targeted(audience);
+        ResumeRehearsal rehearsal = ResumeRehearsal.start(fleet, others, settings.rehearsalRate());
         run.publishPhase("warmup", "warm-up", "targeted", settings.rate(), settings.warmup(), mix, Duration.ofSeconds(10));
+        long rehearsed = rehearsal.stop(settings.connectTimeout());
         run.publishPhase("before", "steady before the kill", "targeted", settings.rate(), settings.before(), mix,
                 Duration.ofSeconds(10));
 
@@ -170,6 +175,12 @@ public final class ReconnectStorm implements Scenario {
                 recovery.recordValue(Math.min(LatencyBook.HIGHEST_MICROS, (t.recoveredNanos() - killNanos) / 1_000));
             }
         }
+        int othersDropped = 0;
+        for (int i : others) {
+            if (fleet.client(i).times().firstDropAfter(killNanos) > 0) {
+                othersDropped++;
+            }
+        }
         ClientFleet.Stats stats = fleet.stats();
         long lost = run.ledger().lost(-1);
         Map<String, Object> result = new LinkedHashMap<>();
@@ -177,6 +188,8 @@ public final class ReconnectStorm implements Scenario {
         result.put("clientsOnVictim", victims.length);
         result.put("clientsOnSurvivors", audience.length - victims.length);
         result.put("clientsDropped", dropped);
+        result.put("clientsOfOthersDropped", othersDropped);
+        result.put("rehearsalResumes", rehearsed);
         result.put("allReconnectedSeconds", allBack < 0 ? "not within " + settings.recoveryLimit().toSeconds() + " s"
                 : RunContext.round((allBack - killNanos) / 1e9));
         result.put("allRecoveredSeconds", allRecovered < 0 ? "not within " + settings.recoveryLimit().toSeconds() + " s"
