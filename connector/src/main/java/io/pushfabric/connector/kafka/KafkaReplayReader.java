@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -239,12 +241,7 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
             }
             long fromWindow = 0;
             for (ReplayWindow.Chunk chunk : held.chunks()) {
-                for (ReplayWindow.Entry entry : chunk.entries()) {
-                    if (entry.offset() >= heldFrom && entry.offset() < heldTo) {
-                        readers.offer(entry);
-                        fromWindow++;
-                    }
-                }
+                fromWindow += readers.offer(chunk, heldFrom, heldTo);
             }
             metrics.readFromWindow(fromWindow);
             if (heldTo < to) {
@@ -380,6 +377,8 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
             private final int partition;
             private final Map<String, List<Request>> byKey = new HashMap<>();
             private final List<Request> all = new ArrayList<>();
+            /** The routing keys of the records wanted: the requests' and the broadcasts'. */
+            private final Set<String> keys;
 
             Readers(int partition, List<Request> batch) {
                 this.partition = partition;
@@ -389,6 +388,20 @@ public final class KafkaReplayReader implements ReplaySource, AutoCloseable {
                         byKey.computeIfAbsent(r.key, k -> new ArrayList<>()).add(r);
                     }
                 }
+                keys = new HashSet<>(byKey.keySet());
+                keys.add(RoutingKeys.BROADCAST);
+            }
+
+            /**
+             * Offers the chunk's records in {@code [from, to)} that this batch wants (its keys and the broadcasts).
+             *
+             * @return how many of the chunk's records lie in the range
+             */
+            int offer(ReplayWindow.Chunk chunk, long from, long to) {
+                for (ReplayWindow.Entry entry : chunk.select(keys, from, to)) {
+                    offer(entry);
+                }
+                return chunk.count(from, to);
             }
 
             void offer(ReplayWindow.Entry entry) {

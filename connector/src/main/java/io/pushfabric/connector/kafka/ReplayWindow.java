@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The stretch of each {@code push-requests} partition that replay read last, kept in memory so the next
@@ -23,21 +24,77 @@ import java.util.Map;
 public final class ReplayWindow {
     /** One servable record of {@code push-requests}. */
     record Entry(long offset, String key, byte[] value) {
+        /** An estimate of the heap it takes: the record, its key and value, and its place in its chunk's index. */
         long bytes() {
-            return 64L + (key == null ? 0 : 2L * key.length()) + value.length;
+            return 160L + (key == null ? 0 : 2L * key.length()) + value.length;
         }
     }
 
-    /** Every servable record of one read from Kafka, which covered the offsets {@code [from, to)}. */
-    record Chunk(long from, long to, List<Entry> entries, long bytes) {
-        Chunk {
-            entries = List.copyOf(entries);
+    /**
+     * Every servable record of one read from Kafka, which covered the offsets {@code [from, to)}, in offset order,
+     * and the same records by routing key, so a replay of a few users finds theirs without going through all.
+     */
+    record Chunk(long from, long to, List<Entry> entries, long bytes, Map<String, List<Entry>> byKey) {
+        Chunk(long from, long to, List<Entry> entries, long bytes) {
+            this(from, to, List.copyOf(entries), bytes, index(entries));
+        }
+
+        private static Map<String, List<Entry>> index(List<Entry> entries) {
+            Map<String, List<Entry>> byKey = new HashMap<>();
+            for (Entry e : entries) {
+                byKey.computeIfAbsent(e.key(), k -> new ArrayList<>(2)).add(e);
+            }
+            return byKey;
+        }
+
+        /**
+         * The records in {@code [from, to)} whose routing key is one of {@code keys}, each key's in offset order:
+         * through the index when there are few keys for the records in the range (a storm's small replay batches
+         * against a large window), else one record after the other.
+         */
+        List<Entry> select(Set<String> keys, long fromOffset, long toOffset) {
+            List<Entry> selected = new ArrayList<>();
+            if (keys.size() * INDEX_BELOW_RECORDS_PER_KEY > count(fromOffset, toOffset)) {
+                for (Entry e : entries) {
+                    if (e.offset() >= fromOffset && e.offset() < toOffset && keys.contains(e.key())) {
+                        selected.add(e);
+                    }
+                }
+                return selected;
+            }
+            for (String key : keys) {
+                for (Entry e : byKey.getOrDefault(key, List.of())) {
+                    if (e.offset() >= fromOffset && e.offset() < toOffset) {
+                        selected.add(e);
+                    }
+                }
+            }
+            return selected;
+        }
+
+        /** How many records lie in {@code [from, to)}. */
+        int count(long fromOffset, long toOffset) {
+            return firstAtOrAfter(toOffset) - firstAtOrAfter(fromOffset);
+        }
+
+        private int firstAtOrAfter(long offset) {
+            int low = 0;
+            int high = entries.size();
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (entries.get(mid).offset() < offset) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            return low;
         }
 
         /** This chunk and the one right after it, as one. */
         Chunk join(Chunk next) {
             if (next.entries.isEmpty()) {
-                return new Chunk(from, next.to, entries, bytes); // List.copyOf keeps an immutable list as it is
+                return new Chunk(from, next.to, entries, bytes, byKey); // nothing new: the same records and index
             }
             List<Entry> both = new ArrayList<>(entries.size() + next.entries.size());
             both.addAll(entries);
@@ -54,6 +111,9 @@ public final class ReplayWindow {
     /** What the window holds of a partition: every record in {@code [start, end)}, in its chunks in order. */
     record View(long start, long end, List<Chunk> chunks) {
     }
+
+    /** {@link Chunk#select} goes through the index when the range holds this many records per key selected. */
+    private static final int INDEX_BELOW_RECORDS_PER_KEY = 4;
 
     /** A read joins the last chunk while that holds fewer entries than this. */
     private static final int JOIN_BELOW = 256;

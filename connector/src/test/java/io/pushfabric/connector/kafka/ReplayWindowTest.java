@@ -3,11 +3,14 @@ package io.pushfabric.connector.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class ReplayWindowTest {
-    private static final long ENTRY = new ReplayWindow.Entry(0, "alice", new byte[36]).bytes(); // 110 bytes
+    private static final long ENTRY = new ReplayWindow.Entry(0, "alice", new byte[36]).bytes(); // 206 bytes
 
     private static ReplayWindow.Chunk read(long from, long to) {
         List<ReplayWindow.Entry> entries = LongStream.range(from, to)
@@ -146,5 +149,31 @@ class ReplayWindowTest {
         window.expire(90_001);
         assertThat(window.bytes()).isZero();
         assertThat(window.view(0, 10, 90_001)).isEqualTo(new ReplayWindow.View(10, 10, List.of()));
+    }
+
+    /**
+     * A chunk selects the records of some keys in a range: through its index for a few keys, one record after the
+     * other for many; either way exactly the records a plain filter finds, each key's in offset order.
+     */
+    @Test
+    void aChunkSelectsTheRecordsOfTheKeysAskedInARangeWhicheverWayItReadsThem() {
+        List<ReplayWindow.Entry> entries = LongStream.range(100, 400)
+                .mapToObj(o -> new ReplayWindow.Entry(o, "user-" + (o % 50), new byte[8])).toList();
+        ReplayWindow.Chunk chunk = new ReplayWindow.Chunk(100, 400, entries, entries.size() * ENTRY);
+        Set<String> few = Set.of("user-3", "user-17", "nobody");
+        Set<String> many = IntStream.range(0, 60).mapToObj(u -> "user-" + u).collect(Collectors.toSet());
+
+        for (Set<String> keys : List.of(few, many)) {
+            List<ReplayWindow.Entry> selected = chunk.select(keys, 150, 333);
+            assertThat(selected).containsExactlyInAnyOrderElementsOf(entries.stream()
+                    .filter(e -> e.offset() >= 150 && e.offset() < 333 && keys.contains(e.key())).toList());
+            for (String key : keys) {
+                assertThat(selected.stream().filter(e -> e.key().equals(key)).map(ReplayWindow.Entry::offset).toList())
+                        .isSorted();
+            }
+        }
+        assertThat(chunk.count(150, 333)).isEqualTo(183);
+        assertThat(chunk.count(0, 100)).isZero();
+        assertThat(chunk.count(399, 1_000)).isEqualTo(1);
     }
 }
