@@ -19,9 +19,9 @@ import java.util.Set;
  * moves the recorded state by compare-and-set: offline with a session means {@code online}, online without one
  * means {@code offline}, anything else means nothing. Offline is decided only if the check is still scheduled as
  * it was read once the sessions are counted: a connector pushes the check back before it removes a route, so a
- * close that the count saw has always moved the check, and its grace is left to run. So a resume within the grace never shows (the check after
- * the close finds the new session), a transition is published at most once whoever makes the check, and the
- * versions of one user's events only grow.
+ * close that the count saw has always moved the check, and its grace is left to run. So a resume within the
+ * grace never shows (the check after the close finds the new session), a transition is published at most once
+ * whoever makes the check, and the versions of one user's events only grow.
  */
 public final class PresenceTracker {
     private final PresenceRegistry presence;
